@@ -1,0 +1,266 @@
+"""The fast read path: YAML events from libyaml, built into plain data with positions.
+
+The reader accepts the YAML subset of ledger files (docs/ledger-format.md): no
+directives, anchors, aliases, tags or merge keys, one document, bounded nesting.
+Plain scalars resolve as in the YAML 1.2 core schema, except that dates stay strings.
+It never raises on bad input: problems come back as diagnostics.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pledges.diagnostics import Diagnostic, Severity
+
+MAX_DEPTH = 64
+
+Path = tuple[str | int, ...]
+# path -> (line, column) of the value, plus (line, column) of its key in a mapping
+Marks = dict[Path, tuple[int, ...]]
+
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_OCT = re.compile(r"^0o[0-7]+$")
+_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_INF = re.compile(r"^[-+]?\.(inf|Inf|INF)$")
+_NAN = re.compile(r"^\.(nan|NaN|NAN)$")
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUES = frozenset({"true", "True", "TRUE"})
+_FALSES = frozenset({"false", "False", "FALSE"})
+
+
+@dataclass
+class Document:
+    """The data of one YAML file with the position of every node."""
+
+    file: str
+    data: Any = None
+    marks: Marks = field(default_factory=dict)
+
+    def position(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        """Line and column of the node at `path`, or of the nearest ancestor that has one."""
+        probe = path
+        while probe:
+            mark = self.marks.get(probe)
+            if mark is not None:
+                if key and len(mark) == 4:
+                    return mark[2], mark[3]
+                return mark[0], mark[1]
+            probe = probe[:-1]
+        return self.marks.get((), (1, 1))[:2]  # type: ignore[return-value]
+
+
+def resolve_plain(text: str) -> Any:
+    """Resolve a plain scalar by the YAML 1.2 core schema, dates left as text."""
+    if text in _NULLS:
+        return None
+    if text in _TRUES:
+        return True
+    if text in _FALSES:
+        return False
+    try:
+        if _INT.match(text):
+            return int(text)
+        if _OCT.match(text):
+            return int(text[2:], 8)
+        if _HEX.match(text):
+            return int(text[2:], 16)
+    except ValueError:  # more digits than Python converts: an absurd number all the same
+        return float("inf") if not text.startswith("-") else float("-inf")
+    if _FLOAT.match(text):
+        return float(text)
+    if _INF.match(text):
+        return float("-inf") if text.startswith("-") else float("inf")
+    if _NAN.match(text):
+        return float("nan")
+    return text
+
+
+class _Builder:
+    def __init__(self, file: str) -> None:
+        self.doc = Document(file)
+        self.diagnostics: list[Diagnostic] = []
+        # frames: [container, path, pending key or None, key mark, seen keys]
+        self.stack: list[list[Any]] = []
+        self.documents = 0
+        self.stopped = False
+
+    def report(self, mark: Any, code: str, message: str, hint: str | None = None) -> None:
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        self.diagnostics.append(
+            Diagnostic(self.doc.file, line, column, code, Severity.ERROR, message, hint)
+        )
+
+    def place(self, value: Any, mark: Any) -> Path | None:
+        """Put a finished node into its parent; return its path (None when dropped)."""
+        pos = (mark.line + 1, mark.column + 1)
+        if not self.stack:
+            self.doc.data = value
+            self.doc.marks[()] = pos
+            return ()
+        frame = self.stack[-1]
+        container = frame[0]
+        if isinstance(container, list):
+            path = (*frame[1], len(container))
+            container.append(value)
+            self.doc.marks[path] = pos
+            return path
+        key, key_mark = frame[2], frame[3]
+        frame[2] = None
+        path = (*frame[1], key)
+        seen: dict[str, tuple[int, int]] = frame[4]
+        if key in seen:
+            first = seen[key]
+            self.report(
+                key_mark,
+                "PL003",
+                f"duplicate key '{key}': first defined at line {first[0]}, column {first[1]}",
+                "remove one of the two",
+            )
+            return None
+        seen[key] = (key_mark.line + 1, key_mark.column + 1)
+        container[key] = value
+        self.doc.marks[path] = (*pos, key_mark.line + 1, key_mark.column + 1)
+        return path
+
+    def expecting_key(self) -> bool:
+        return bool(self.stack) and isinstance(self.stack[-1][0], dict) and self.stack[-1][2] is None
+
+    def check_node(self, event: Any) -> None:
+        if getattr(event, "anchor", None) is not None:
+            self.report(
+                event.start_mark,
+                "PL004",
+                f"anchor '&{event.anchor}' is not allowed in a ledger",
+                "write the value out in full",
+            )
+        if getattr(event, "tag", None) is not None:
+            self.report(
+                event.start_mark,
+                "PL004",
+                f"explicit tag '{event.tag}' is not allowed in a ledger",
+                "remove the tag; values are typed by the schema",
+            )
+
+    def open(self, event: Any, container: Any) -> bool:
+        self.check_node(event)
+        if self.expecting_key():
+            self.report(event.start_mark, "PL004", "a mapping key must be a plain value")
+            self.stopped = True
+            return False
+        if len(self.stack) >= MAX_DEPTH:
+            self.report(
+                event.start_mark,
+                "PL005",
+                f"nesting deeper than {MAX_DEPTH} levels",
+                "a ledger entry needs a handful of levels",
+            )
+            self.stopped = True
+            return False
+        path = self.place(container, event.start_mark)
+        self.stack.append([container, path if path is not None else ("?",), None, None, {}])
+        return True
+
+    def scalar(self, event: Any) -> None:
+        self.check_node(event)
+        if self.expecting_key():
+            if event.value == "<<" and event.implicit[0]:
+                self.report(event.start_mark, "PL004", "merge keys ('<<') are not allowed")
+            self.stack[-1][2] = event.value
+            self.stack[-1][3] = event.start_mark
+            return
+        value = resolve_plain(event.value) if event.implicit[0] else event.value
+        self.place(value, event.start_mark)
+
+    def handle(self, event: Any) -> bool:
+        """Consume one event; False stops the parse."""
+        import yaml
+
+        if isinstance(event, yaml.ScalarEvent):
+            self.scalar(event)
+        elif isinstance(event, yaml.MappingStartEvent):
+            return self.open(event, {})
+        elif isinstance(event, yaml.SequenceStartEvent):
+            return self.open(event, [])
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            self.stack.pop()
+        elif isinstance(event, yaml.AliasEvent):
+            self.report(
+                event.start_mark,
+                "PL004",
+                f"alias '*{event.anchor}' is not allowed in a ledger",
+                "write the value out in full",
+            )
+            if self.expecting_key():
+                self.stack[-1][2] = f"*{event.anchor}"
+                self.stack[-1][3] = event.start_mark
+            else:
+                self.place(None, event.start_mark)
+        elif isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                self.report(
+                    event.start_mark,
+                    "PL004",
+                    "a ledger file holds one YAML document; this is a second one",
+                    "split it into another file",
+                )
+                return False
+            if event.version is not None or event.tags:
+                self.report(
+                    event.start_mark,
+                    "PL004",
+                    "YAML directives (%YAML, %TAG) are not allowed in a ledger",
+                    "delete the directive line",
+                )
+        return True
+
+
+def _syntax_diagnostic(file: str, text: str, exc: Exception) -> Diagnostic:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    index = getattr(mark, "index", -1)
+    problem = getattr(exc, "problem", None)
+    context = getattr(exc, "context", None)
+    if problem:
+        message = f"YAML syntax error: {problem}"
+        if context:
+            message += f" ({context})"
+    else:
+        message = f"YAML could not be read: {type(exc).__name__}"
+    hint = None
+    if 0 <= index < len(text) and text[index] == "\t":
+        hint = "YAML does not allow tabs for indentation; use spaces"
+    return Diagnostic(file, line, column, "PL002", Severity.ERROR, message, hint)
+
+
+def read_document(file: str, text: str) -> tuple[Document, list[Diagnostic]]:
+    """Parse YAML text into a Document; syntax and subset problems become diagnostics."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    builder = _Builder(file)
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if not builder.handle(event):
+                break
+    except Exception as exc:  # the parser raises assorted types on bad input
+        builder.diagnostics.append(_syntax_diagnostic(file, text, exc))
+        builder.doc.data = None
+    else:
+        if builder.doc.data is None and not builder.diagnostics:
+            builder.diagnostics.append(
+                Diagnostic(
+                    file,
+                    1,
+                    1,
+                    "PL007",
+                    Severity.ERROR,
+                    "the file is empty: a ledger file needs a 'source' and 'pledges'",
+                )
+            )
+    if builder.stopped:
+        builder.doc.data = None
+    return builder.doc, builder.diagnostics
