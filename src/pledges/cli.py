@@ -63,21 +63,41 @@ class SortKey(StrEnum):
 
 LedgerOpt = Annotated[
     str | None,
-    typer.Option("--ledger", help="Ledger directory (default: $PLEDGES_LEDGER, else the nearest ledger/ upward)."),
+    typer.Option(
+        "--ledger",
+        help="Ledger directory (default: $PLEDGES_LEDGER, else the nearest ledger/ upward).",
+    ),
 ]
 AsOfOpt = Annotated[
     str | None,
-    typer.Option("--as-of", help="Judge statuses as of this date or period (default: today).", metavar="DATE"),
+    typer.Option(
+        "--as-of", help="Judge statuses as of this date or period (default: today).", metavar="DATE"
+    ),
 ]
-StatusOpt = Annotated[list[str] | None, typer.Option("--status", help="Only these statuses (repeatable).")]
-JurisdictionOpt = Annotated[str | None, typer.Option("--jurisdiction", help="Only this jurisdiction and its descendants.")]
-TagOpt = Annotated[list[str] | None, typer.Option("--tag", help="Only pledges with this tag (repeatable).")]
+StatusOpt = Annotated[
+    list[str] | None, typer.Option("--status", help="Only these statuses (repeatable).")
+]
+JurisdictionOpt = Annotated[
+    str | None, typer.Option("--jurisdiction", help="Only this jurisdiction and its descendants.")
+]
+TagOpt = Annotated[
+    list[str] | None, typer.Option("--tag", help="Only pledges with this tag (repeatable).")
+]
 SourceOpt = Annotated[str | None, typer.Option("--source", help="Only pledges of this source id.")]
-DueBeforeOpt = Annotated[str | None, typer.Option("--due-before", help="Deadline before this date.", metavar="DATE")]
-DueAfterOpt = Annotated[str | None, typer.Option("--due-after", help="Deadline after this date.", metavar="DATE")]
-SearchOpt = Annotated[str | None, typer.Option("--search", help="Text in the title, quote, id or metric name.")]
+DueBeforeOpt = Annotated[
+    str | None, typer.Option("--due-before", help="Deadline before this date.", metavar="DATE")
+]
+DueAfterOpt = Annotated[
+    str | None, typer.Option("--due-after", help="Deadline after this date.", metavar="DATE")
+]
+SearchOpt = Annotated[
+    str | None, typer.Option("--search", help="Text in the title, quote, id or metric name.")
+]
 BindingOpt = Annotated[
-    bool | None, typer.Option("--binding/--expected", help="Only binding (约束性) or only expected (预期性) pledges.")
+    bool | None,
+    typer.Option(
+        "--binding/--expected", help="Only binding (约束性) or only expected (预期性) pledges."
+    ),
 ]
 
 
@@ -142,7 +162,9 @@ def _root_for(paths: list[Path]) -> Path | None:
     return None
 
 
-def _load(ledger: str | None, paths: list[Path] | None = None, *, no_cache: bool = False) -> LoadResult:
+def _load(
+    ledger: str | None, paths: list[Path] | None = None, *, no_cache: bool = False
+) -> LoadResult:
     from pledges.cache import Cache
     from pledges.loader import LedgerNotFoundError, find_ledger, load
 
@@ -173,9 +195,16 @@ def _rows(result: LoadResult, as_of: date, filters: Filters, sort: str = "id") -
     return sort_rows(select(evaluate_all(result, as_of), filters), sort)
 
 
-def _filters(status: list[str] | None, jurisdiction: str | None, tag: list[str] | None,
-             source: str | None, due_before: str | None, due_after: str | None,
-             search: str | None, binding: bool | None) -> Filters:
+def _filters(
+    status: list[str] | None,
+    jurisdiction: str | None,
+    tag: list[str] | None,
+    source: str | None,
+    due_before: str | None,
+    due_after: str | None,
+    search: str | None,
+    binding: bool | None,
+) -> Filters:
     from pledges.query import Filters
     from pledges.status import STATUSES
 
@@ -197,16 +226,24 @@ def _filters(status: list[str] | None, jurisdiction: str | None, tag: list[str] 
 def _warn_if_broken(result: LoadResult) -> None:
     errors = sum(1 for d in result.diagnostics if d.severity == "error")
     if errors:
-        _stderr().out(f"pledges: the ledger has {errors} load errors; run 'pledges lint' for details",
-                      highlight=False)
+        _stderr().out(
+            f"pledges: the ledger has {errors} load errors; run 'pledges lint' for details",
+            highlight=False,
+        )
 
 
 @app.command()
 def lint(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Files or directories (default: the whole ledger).")] = None,
-    output_format: Annotated[LintFormat, typer.Option("--format", help="Output format.")] = LintFormat.text,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or directories (default: the whole ledger).")
+    ] = None,
+    output_format: Annotated[
+        LintFormat, typer.Option("--format", help="Output format.")
+    ] = LintFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings also fail (exit 1).")] = False,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Parse and validate every file afresh.")] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Parse and validate every file afresh.")
+    ] = False,
     ledger: LedgerOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
@@ -234,7 +271,9 @@ def list_pledges(
     search: SearchOpt = None,
     binding: BindingOpt = None,
     sort: Annotated[SortKey, typer.Option("--sort", help="Sort key.")] = SortKey.id,
-    output_format: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+    output_format: Annotated[
+        ListFormat, typer.Option("--format", help="Output format.")
+    ] = ListFormat.table,
     ledger: LedgerOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
@@ -254,7 +293,9 @@ def list_pledges(
 
 @app.command()
 def status(
-    by: Annotated[GroupBy, typer.Option("--by", help="Group the tables by this key.")] = GroupBy.jurisdiction,
+    by: Annotated[
+        GroupBy, typer.Option("--by", help="Group the tables by this key.")
+    ] = GroupBy.jurisdiction,
     status: StatusOpt = None,
     jurisdiction: JurisdictionOpt = None,
     tag: TagOpt = None,
@@ -309,8 +350,12 @@ def units(ledger: LedgerOpt = None) -> None:
     for column in ("id", "name", "name_en", "dimension", "factor"):
         table.add_column(column)
     for unit in result.ledger.units.values():
-        table.add_row(*(Text(clean(v)) for v in (unit.id, unit.name, unit.name_en, unit.dimension,
-                                                  f"{unit.factor:g}")))
+        table.add_row(
+            *(
+                Text(clean(v))
+                for v in (unit.id, unit.name, unit.name_en, unit.dimension, f"{unit.factor:g}")
+            )
+        )
     _stdout().print(table)
 
 

@@ -98,7 +98,9 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def parse_file(path: Path, name: str, kind: str, cache: Cache | None) -> tuple[Document, list[Diagnostic], bool]:
+def parse_file(
+    path: Path, name: str, kind: str, cache: Cache | None
+) -> tuple[Document, list[Diagnostic], bool]:
     """Read, parse and schema-check one file: (document, diagnostics, unreadable)."""
     raw = read_raw(path, name)
     if isinstance(raw, Diagnostic):
@@ -118,8 +120,10 @@ def parse_file(path: Path, name: str, kind: str, cache: Cache | None) -> tuple[D
 
             diagnostics += validate(kind, doc)
     if cache:
-        found = [(d.line, d.column, d.code, str(d.severity), d.message, d.hint, d.path)
-                 for d in diagnostics]
+        found = [
+            (d.line, d.column, d.code, str(d.severity), d.message, d.hint, d.path)
+            for d in diagnostics
+        ]
         cache.put(key, (doc.data, doc.marks, found))
     return doc, diagnostics, False
 
@@ -189,18 +193,21 @@ def _load_registries(root: Path, result: LoadResult, cache: Cache | None) -> Non
 
 
 def _jurisdiction(entry: dict[str, Any]) -> Jurisdiction | None:
-    fields = [entry.get(k) for k in ("id", "name", "name_en", "level")]
-    if not all(isinstance(f, str) for f in fields):
+    jid, name, name_en, level = (entry.get(k) for k in ("id", "name", "name_en", "level"))
+    if not (isinstance(jid, str) and isinstance(name, str) and isinstance(name_en, str)):
         return None
     code = entry.get("code")
-    return Jurisdiction(*fields, code if isinstance(code, str) else None)
+    return Jurisdiction(
+        jid, name, name_en, level if isinstance(level, str) else "", code if isinstance(code, str) else None
+    )
 
 
 def _unit(entry: dict[str, Any]) -> Unit | None:
-    fields = [entry.get(k) for k in ("id", "name", "name_en", "dimension")]
+    uid, name, name_en, dimension = (entry.get(k) for k in ("id", "name", "name_en", "dimension"))
     factor = entry.get("factor")
-    if not all(isinstance(f, str) for f in fields) or isinstance(factor, bool):
+    texts = (uid, name, name_en, dimension)
+    if not all(isinstance(t, str) for t in texts) or isinstance(factor, bool):
         return None
     if not isinstance(factor, int | float) or not factor > 0:
         return None
-    return Unit(*fields, float(factor))
+    return Unit(str(uid), str(name), str(name_en), str(dimension), float(factor))

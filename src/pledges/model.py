@@ -176,8 +176,12 @@ def _evidence(items: Any) -> tuple[Evidence, ...]:
     for item in _list(items):
         data = _map(item)
         out.append(
-            Evidence(_str(data.get("source")), _str(data.get("url")), _str(data.get("title")),
-                     _str(data.get("quote")))
+            Evidence(
+                _str(data.get("source")),
+                _str(data.get("url")),
+                _str(data.get("title")),
+                _str(data.get("quote")),
+            )
         )
     return tuple(out)
 

@@ -46,7 +46,8 @@ def _matches(row: Row, filters: Filters) -> bool:
         filters.jurisdiction is None
         or (pledge.jurisdiction is not None and within(pledge.jurisdiction, filters.jurisdiction)),
         not filters.tags or any(t in pledge.tags for t in filters.tags),
-        filters.source is None or (pledge.source is not None and pledge.source.id == filters.source),
+        filters.source is None
+        or (pledge.source is not None and pledge.source.id == filters.source),
         filters.due_before is None
         or (pledge.deadline is not None and pledge.deadline.end < filters.due_before),
         filters.due_after is None
@@ -71,6 +72,7 @@ def select(rows: Iterable[Row], filters: Filters) -> list[Row]:
 
 def sort_rows(rows: Sequence[Row], key: str) -> list[Row]:
     """Stable sorts with the pledge id as the tie-breaker, so output is reproducible."""
+
     def sort_key(row: Row) -> tuple[Any, ...]:
         pledge = row.pledge
         deadline = pledge.deadline.end if pledge.deadline else date.max
@@ -120,14 +122,23 @@ def record(row: Row) -> dict[str, Any]:
         "deadline": pledge.deadline.end.isoformat() if pledge.deadline else None,
         "binding": pledge.binding,
         "tags": list(pledge.tags),
-        "metric": None if metric is None else {
-            "name": metric.name, "unit": metric.unit, "aggregate": metric.aggregate, "kind": metric.kind,
+        "metric": None
+        if metric is None
+        else {
+            "name": metric.name,
+            "unit": metric.unit,
+            "aggregate": metric.aggregate,
+            "kind": metric.kind,
         },
         "target": dict(raw_target) if isinstance(raw_target, dict) else None,
         "target_value": evaluation.target_value,
         "baseline": _observation(pledge.baseline),
-        "latest": None if fig is None else {
-            "value": fig.value, "period": fig.period.text, "final": fig.final,
+        "latest": None
+        if fig is None
+        else {
+            "value": fig.value,
+            "period": fig.period.text,
+            "final": fig.final,
         },
         "progress": evaluation.progress,
         "status": evaluation.status,

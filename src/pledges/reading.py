@@ -41,7 +41,9 @@ def read_raw(path: Path, name: str) -> RawFile | Diagnostic:
         size = info.st_size / (1024 * 1024)
         return _unreadable(name, f"is {size:.1f} MiB; ledger files are limited to 8 MiB")
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        fd = os.open(
+            path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        )
         with os.fdopen(fd, "rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
@@ -62,7 +64,10 @@ def decode(name: str, data: bytes) -> RawFile | Diagnostic:
         line = before.count(b"\n") + 1
         column = len(before) - (before.rfind(b"\n") + 1) + 1
         return _unreadable(
-            name, f"is not valid UTF-8 (byte 0x{body[exc.start]:02x}); save it as UTF-8", line, column
+            name,
+            f"is not valid UTF-8 (byte 0x{body[exc.start]:02x}); save it as UTF-8",
+            line,
+            column,
         )
     return RawFile(name, data, text)
 

@@ -79,7 +79,9 @@ def print_diagnostics(console: Console, diagnostics: Sequence[Diagnostic], fmt: 
     if fmt == "text":
         totals = summarize(diagnostics)
         if diagnostics:
-            console.out(f"{totals['errors']} errors, {totals['warnings']} warnings", highlight=False)
+            console.out(
+                f"{totals['errors']} errors, {totals['warnings']} warnings", highlight=False
+            )
         else:
             console.out("no problems found", highlight=False)
 
@@ -98,8 +100,12 @@ def list_table(rows: Sequence[Row]) -> Table:
     table.add_column("due", no_wrap=True)
     table.add_column("latest / target", overflow="fold", ratio=2)
     for row in rows:
-        table.add_row(Text(clean(row.pledge.id)), status_text(row.evaluation.status),
-                      row.pledge.deadline.text if row.pledge.deadline else "—", Text(clean(_figure_cell(row))))
+        table.add_row(
+            Text(clean(row.pledge.id)),
+            status_text(row.evaluation.status),
+            row.pledge.deadline.text if row.pledge.deadline else "—",
+            Text(clean(_figure_cell(row))),
+        )
     return table
 
 
@@ -108,8 +114,17 @@ def rows_as(rows: Sequence[Row], fmt: str) -> str:
     records = [record(row) for row in rows]
     if fmt == "json":
         return json.dumps(records, ensure_ascii=False, indent=2, allow_nan=False)
-    columns = ["id", "status", "deadline", "jurisdiction", "source", "latest", "target_value",
-               "progress", "title"]
+    columns = [
+        "id",
+        "status",
+        "deadline",
+        "jurisdiction",
+        "source",
+        "latest",
+        "target_value",
+        "progress",
+        "title",
+    ]
     flat = [{c: _flat(r[c]) for c in columns} for r in records]
     if fmt == "csv":
         buffer = io.StringIO()
@@ -135,35 +150,57 @@ def _flat(value: Any) -> str:
 
 
 def scoreboard_table(board: Scoreboard) -> Table:
-    table = Table(title=f"{board.total} pledges", box=None, pad_edge=False, header_style="bold",
-                  title_justify="left")
+    table = Table(
+        title=f"{board.total} pledges",
+        box=None,
+        pad_edge=False,
+        header_style="bold",
+        title_justify="left",
+    )
     table.add_column("status")
     table.add_column("count", justify="right")
     table.add_column("share", justify="right")
     table.add_column("binding", justify="right")
     table.add_column("expected", justify="right")
     for status, count in board.counts.items():
-        table.add_row(status_text(status), str(count), f"{board.share(status):.0%}",
-                      str(board.binding.get(status, 0)), str(board.expected.get(status, 0)))
+        table.add_row(
+            status_text(status),
+            str(count),
+            f"{board.share(status):.0%}",
+            str(board.binding.get(status, 0)),
+            str(board.expected.get(status, 0)),
+        )
     return table
 
 
 def group_table(title: str, rows: Sequence[Row]) -> Table:
     board = scoreboard(rows)
     summary = ", ".join(f"{count} {status}" for status, count in board.counts.items())
-    table = Table(title=f"{clean(title)} — {summary}", title_justify="left", box=None,
-                  pad_edge=False, header_style="bold", title_style="bold")
+    table = Table(
+        title=f"{clean(title)} — {summary}",
+        title_justify="left",
+        box=None,
+        pad_edge=False,
+        header_style="bold",
+        title_style="bold",
+    )
     table.add_column("pledge", overflow="fold", ratio=1)
     table.add_column("due", no_wrap=True)
     table.add_column("status", no_wrap=True)
     table.add_column("progress", no_wrap=True)
     for row in rows:
-        table.add_row(Text(clean(row.pledge.id)), row.pledge.deadline.text if row.pledge.deadline else "—",
-                      status_text(row.evaluation.status), bar(row.evaluation.progress))
+        table.add_row(
+            Text(clean(row.pledge.id)),
+            row.pledge.deadline.text if row.pledge.deadline else "—",
+            status_text(row.evaluation.status),
+            bar(row.evaluation.progress),
+        )
     return table
 
 
-def print_status(console: Console, rows: Sequence[Row], by: str, ledger: Ledger, as_of: str) -> None:
+def print_status(
+    console: Console, rows: Sequence[Row], by: str, ledger: Ledger, as_of: str
+) -> None:
     console.print(Text(f"Pledges as of {as_of}", style="bold"))
     console.print(scoreboard_table(scoreboard(rows)))
     for title, members in group(rows, by, ledger):
@@ -207,7 +244,9 @@ def print_pledge(console: Console, row: Row) -> None:
     console.print(Text("timeline", style="bold"))
     if not pledge.progress:
         console.print(Text("  no observations recorded", style="dim"))
-    for obs in sorted(pledge.progress, key=lambda o: (o.period.end if o.period else pledge_end(pledge))):
+    for obs in sorted(
+        pledge.progress, key=lambda o: o.period.end if o.period else pledge_end(pledge)
+    ):
         console.print(Text(f"  {clean(_obs_text(obs))}"))
         for text in _evidence_lines(obs.evidence):
             console.print(Text(text, style="dim"))
@@ -215,7 +254,9 @@ def print_pledge(console: Console, row: Row) -> None:
         assessment = pledge.assessment
         as_of = assessment.as_of.text if assessment.as_of else "?"
         console.print(Text("assessment", style="bold"))
-        console.print(Text(f"  {clean(assessment.status)} as of {as_of}: {clean(assessment.rationale)}"))
+        console.print(
+            Text(f"  {clean(assessment.status)} as of {as_of}: {clean(assessment.rationale)}")
+        )
         for text in _evidence_lines(assessment.evidence):
             console.print(Text(text, style="dim"))
     status = Text("status  ", style="bold")

@@ -105,11 +105,18 @@ def _diagnostics(doc: Document, error: Any) -> list[Diagnostic]:
         parent = path[-2] if len(path) > 1 else "list"
         name = f"'{parent}' item {where + 1}"
 
-
-    def make(code: str, message: str, hint: str | None = None, *, at: tuple[Any, ...] = path,
-             key: bool = False) -> Diagnostic:
+    def make(
+        code: str,
+        message: str,
+        hint: str | None = None,
+        *,
+        at: tuple[Any, ...] = path,
+        key: bool = False,
+    ) -> Diagnostic:
         line, column = doc.position(at, key=key)
-        return Diagnostic(doc.file, line, column, code, Severity.ERROR, message, hint, json_path(at))
+        return Diagnostic(
+            doc.file, line, column, code, Severity.ERROR, message, hint, json_path(at)
+        )
 
     validator = error.validator
     if validator == "additionalProperties" and isinstance(error.instance, dict):
@@ -123,7 +130,9 @@ def _diagnostics(doc: Document, error: Any) -> list[Diagnostic]:
             out.append(make("PL101", f"unknown key '{key}'", hint, at=(*path, key), key=True))
         return out
     if validator == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else str(error.validator_value)
+        missing = (
+            error.message.split("'")[1] if "'" in error.message else str(error.validator_value)
+        )
         owner = "the file" if not path else name
         return [make("PL102", f"{owner} is missing the required key '{missing}'")]
     if validator == "type":
@@ -133,10 +142,16 @@ def _diagnostics(doc: Document, error: Any) -> list[Diagnostic]:
     if validator == "enum":
         options = [str(o) for o in error.validator_value]
         close = difflib.get_close_matches(str(error.instance), options, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else None
-        return [make("PL104", f"{name} must be one of {', '.join(options)}; got {error.instance!r}", hint)]
+        enum_hint = f"did you mean '{close[0]}'?" if close else None
+        return [
+            make(
+                "PL104", f"{name} must be one of {', '.join(options)}; got {error.instance!r}", enum_hint
+            )
+        ]
     if validator == "pattern":
-        return [make("PL104", f"{name} {_pattern_message(error.validator_value)}: {error.instance!r}")]
+        return [
+            make("PL104", f"{name} {_pattern_message(error.validator_value)}: {error.instance!r}")
+        ]
     if validator == "anyOf":
         return [make("PL104", _any_of_message(name, error))]
     if validator == "minLength":
@@ -164,7 +179,7 @@ def _any_of_message(name: str, error: Any) -> str:
     options = error.validator_value
     required = [o.get("required") for o in options if "required" in o]
     if required and len(required) == len(options):
-        if [["source"], ["url"]] == required:
+        if required == [["source"], ["url"]]:
             return f"{name} needs a 'source' or a 'url'"
         return f"{name} needs 'op' with 'value' or 'ref', or 'set_by'"
     types = [o.get("type") for o in options]
@@ -176,8 +191,15 @@ def _any_of_message(name: str, error: Any) -> str:
 
 
 def _article(word: str) -> str:
-    names = {"object": "a mapping", "array": "a list", "string": "text", "number": "a number",
-             "integer": "a whole number", "boolean": "true or false", "null": "null"}
+    names = {
+        "object": "a mapping",
+        "array": "a list",
+        "string": "text",
+        "number": "a number",
+        "integer": "a whole number",
+        "boolean": "true or false",
+        "null": "null",
+    }
     return names.get(word, word)
 
 

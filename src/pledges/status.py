@@ -133,7 +133,9 @@ def meets(pledge: Pledge, value: float, target: Target, goal: float | None) -> b
         low, high = target.bounds
         eps = 1e-9 * max(1.0, abs(low), abs(high))
         inside = low - eps <= value <= high + eps
-        return inside or (better == "higher" and value > high) or (better == "lower" and value < low)
+        return (
+            inside or (better == "higher" and value > high) or (better == "lower" and value < low)
+        )
     if goal is None:
         return False
     eps = 1e-9 * max(1.0, abs(goal))
@@ -146,7 +148,9 @@ def meets(pledge: Pledge, value: float, target: Target, goal: float | None) -> b
     if op == "<":
         return value < goal - eps
     if op == "about":
-        tolerance = target.tolerance if target.tolerance is not None else default_tolerance(pledge, goal)
+        tolerance = (
+            target.tolerance if target.tolerance is not None else default_tolerance(pledge, goal)
+        )
         near = abs(value - goal) <= tolerance + eps
         return near or (better == "higher" and value > goal) or (better == "lower" and value < goal)
     return False
@@ -204,13 +208,18 @@ def _unit_label(pledge: Pledge) -> str:
     return "%" if unit == "percent" else f" {unit}"
 
 
-def progress_fraction(pledge: Pledge, fig: Figure | None, goal: float | None,
-                      units: Mapping[str, Unit]) -> float | None:
+def progress_fraction(
+    pledge: Pledge, fig: Figure | None, goal: float | None, units: Mapping[str, Unit]
+) -> float | None:
     if fig is None or goal is None:
         return None
     base = 0.0
-    if (pledge.metric and pledge.metric.kind == "level" and pledge.metric.aggregate == "latest"
-            and pledge.baseline is not None):
+    if (
+        pledge.metric
+        and pledge.metric.kind == "level"
+        and pledge.metric.aggregate == "latest"
+        and pledge.baseline is not None
+    ):
         converted = _in_unit(pledge, pledge.baseline, units)
         base = converted if converted is not None else 0.0
     if goal == base:
@@ -248,13 +257,19 @@ def _on_track(pledge: Pledge, fig: Figure, goal: float, context: Context) -> tup
     )
 
 
-def _computed(pledge: Pledge, as_of: date, context: Context) -> tuple[str, bool, Figure | None, float | None, str]:
+def _computed(
+    pledge: Pledge, as_of: date, context: Context
+) -> tuple[str, bool, Figure | None, float | None, str]:
     target = pledge.target
     if target is None:
         return "unrated", False, None, None, "qualitative pledge: no numeric target"
     if target.set_by:
-        return "unrated", False, figure(pledge, as_of, context.units), None, (
-            "target set by the higher level and not published: only an assessment can rate it"
+        return (
+            "unrated",
+            False,
+            figure(pledge, as_of, context.units),
+            None,
+            ("target set by the higher level and not published: only an assessment can rate it"),
         )
     if pledge.deadline is None or pledge.metric is None:
         return "unrated", False, None, None, "the pledge lacks a valid deadline or metric"
@@ -269,10 +284,19 @@ def _computed(pledge: Pledge, as_of: date, context: Context) -> tuple[str, bool,
             shown += " (reported as the outcome)"
         if goal is None and target.op != "between":
             status = "overdue" if passed else "pending"
-            return status, False, fig, None, f"{shown}; the referenced figure {target.ref} is not recorded"
+            return (
+                status,
+                False,
+                fig,
+                None,
+                f"{shown}; the referenced figure {target.ref} is not recorded",
+            )
         if meets(pledge, fig.value, target, goal):
             stretch = target.stretch is not None and meets(
-                pledge, fig.value, Target(target.op, target.stretch, None, None, None, None, None), target.stretch
+                pledge,
+                fig.value,
+                Target(target.op, target.stretch, None, None, None, None, None),
+                target.stretch,
             )
             extra = "; stretch level met" if stretch else ""
             return "achieved", stretch, fig, goal, f"{shown} meets {wanted}{extra}"
@@ -281,15 +305,32 @@ def _computed(pledge: Pledge, as_of: date, context: Context) -> tuple[str, bool,
         latest = ""
         if fig is not None:
             latest = f"; latest figure {format_number(fig.value)} for {fig.period.text}"
-        return "overdue", False, fig, goal, f"deadline {deadline} passed with no figure for it{latest}"
+        return (
+            "overdue",
+            False,
+            fig,
+            goal,
+            f"deadline {deadline} passed with no figure for it{latest}",
+        )
     if fig is None:
         return "pending", False, None, goal, f"deadline {deadline} ahead; no figure yet"
     if goal is None:
-        return "pending", False, fig, None, f"deadline {deadline} ahead; the referenced figure is not recorded"
+        return (
+            "pending",
+            False,
+            fig,
+            None,
+            f"deadline {deadline} ahead; the referenced figure is not recorded",
+        )
     ahead, why = _on_track(pledge, fig, goal, context)
     status = "on_track" if ahead else "at_risk"
-    return status, False, fig, goal, (
-        f"{format_number(fig.value)}{_unit_label(pledge)} for {fig.period.text} {why} toward {wanted} by {deadline}"
+    return (
+        status,
+        False,
+        fig,
+        goal,
+        f"{format_number(fig.value)}{_unit_label(pledge)} for {fig.period.text} {why} "
+        f"toward {wanted} by {deadline}",
     )
 
 

@@ -126,7 +126,9 @@ class _Builder:
         return path
 
     def expecting_key(self) -> bool:
-        return bool(self.stack) and isinstance(self.stack[-1][0], dict) and self.stack[-1][2] is None
+        return (
+            bool(self.stack) and isinstance(self.stack[-1][0], dict) and self.stack[-1][2] is None
+        )
 
     def check_node(self, event: Any) -> None:
         if getattr(event, "anchor", None) is not None:

@@ -30,15 +30,39 @@ class RuleContext:
     context: Context
     as_of: date
 
-    def at(self, pledge: Pledge, rule: Rule, message: str, *keys: str | int,
-           hint: str | None = None, key: bool = False) -> Diagnostic:
+    def at(
+        self,
+        pledge: Pledge,
+        rule: Rule,
+        message: str,
+        *keys: str | int,
+        hint: str | None = None,
+        key: bool = False,
+    ) -> Diagnostic:
         line, column = pledge.position(*keys, key=key)
-        return Diagnostic(pledge.file, line, column, rule.code, rule.severity, message, hint,
-                          json_path((*pledge.path, *keys)))
+        return Diagnostic(
+            pledge.file,
+            line,
+            column,
+            rule.code,
+            rule.severity,
+            message,
+            hint,
+            json_path((*pledge.path, *keys)),
+        )
 
 
 def _checks() -> list[Check]:
-    from pledges.rules import assessments, dates, evidence, ids, numbers, references, registry, targets
+    from pledges.rules import (
+        assessments,
+        dates,
+        evidence,
+        ids,
+        numbers,
+        references,
+        registry,
+        targets,
+    )
 
     return [
         ids.check,
@@ -53,7 +77,16 @@ def _checks() -> list[Check]:
 
 
 def all_rules() -> dict[str, Rule]:
-    from pledges.rules import assessments, dates, evidence, ids, numbers, references, registry, targets
+    from pledges.rules import (
+        assessments,
+        dates,
+        evidence,
+        ids,
+        numbers,
+        references,
+        registry,
+        targets,
+    )
 
     out: dict[str, Rule] = {}
     for module in (ids, references, dates, evidence, numbers, targets, assessments, registry):

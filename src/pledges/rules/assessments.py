@@ -20,7 +20,12 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
             continue
         evaluation = evaluate(pledge, ctx.as_of, ctx.context)
         if contradicts(evaluation):
-            yield ctx.at(pledge, CONTRADICTED,
-                         f"assessment says '{evaluation.status}' but the figures give "
-                         f"'{evaluation.computed_status}'", "assessment", "status",
-                         hint=evaluation.explanation.split("(computed ", 1)[-1].rstrip(")"))
+            yield ctx.at(
+                pledge,
+                CONTRADICTED,
+                f"assessment says '{evaluation.status}' but the figures give "
+                f"'{evaluation.computed_status}'",
+                "assessment",
+                "status",
+                hint=evaluation.explanation.split("(computed ", 1)[-1].rstrip(")"),
+            )

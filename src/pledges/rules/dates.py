@@ -66,8 +66,16 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
         except PeriodError as exc:
             path = ("source", "date")
             line, column = ledger_file.doc.position(path)
-            yield Diagnostic(ledger_file.doc.file, line, column, BAD_PERIOD.code, BAD_PERIOD.severity,
-                             str(exc), None, json_path(path))
+            yield Diagnostic(
+                ledger_file.doc.file,
+                line,
+                column,
+                BAD_PERIOD.code,
+                BAD_PERIOD.severity,
+                str(exc),
+                None,
+                json_path(path),
+            )
 
 
 def _order(ctx: RuleContext, pledge: Pledge) -> Iterator[Diagnostic]:
@@ -75,19 +83,45 @@ def _order(ctx: RuleContext, pledge: Pledge) -> Iterator[Diagnostic]:
     if deadline is None:
         return
     if pledge.made is not None and deadline.end < pledge.made.start:
-        yield ctx.at(pledge, DEADLINE_BEFORE_MADE,
-                     f"deadline {deadline.text} is before the pledge was made ({pledge.made.text})", "deadline")
+        yield ctx.at(
+            pledge,
+            DEADLINE_BEFORE_MADE,
+            f"deadline {deadline.text} is before the pledge was made ({pledge.made.text})",
+            "deadline",
+        )
     start = pledge.start if "start" in pledge.raw else None
     if start is not None and start.start > deadline.end:
-        yield ctx.at(pledge, START_AFTER_DEADLINE, f"start {start.text} is after deadline {deadline.text}", "start")
+        yield ctx.at(
+            pledge,
+            START_AFTER_DEADLINE,
+            f"start {start.text} is after deadline {deadline.text}",
+            "start",
+        )
     for index, obs in enumerate(pledge.progress):
         if obs.period is None:
             continue
         if obs.period.end > deadline.end:
-            yield ctx.at(pledge, OUTSIDE_PERIOD,
-                         f"observation for {obs.period.text} ends after the deadline {deadline.text}",
-                         "progress", index, "period", hint="it is not used for the status")
-        elif start is not None and obs.period.start < start.start and pledge.metric and pledge.metric.aggregate == "sum":
-            yield ctx.at(pledge, OUTSIDE_PERIOD,
-                         f"observation for {obs.period.text} starts before the pledge's start {start.text}",
-                         "progress", index, "period", hint="it is not counted in the sum")
+            yield ctx.at(
+                pledge,
+                OUTSIDE_PERIOD,
+                f"observation for {obs.period.text} ends after the deadline {deadline.text}",
+                "progress",
+                index,
+                "period",
+                hint="it is not used for the status",
+            )
+        elif (
+            start is not None
+            and obs.period.start < start.start
+            and pledge.metric
+            and pledge.metric.aggregate == "sum"
+        ):
+            yield ctx.at(
+                pledge,
+                OUTSIDE_PERIOD,
+                f"observation for {obs.period.text} starts before the pledge's start {start.text}",
+                "progress",
+                index,
+                "period",
+                hint="it is not counted in the sum",
+            )

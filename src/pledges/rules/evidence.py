@@ -48,15 +48,34 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
     for pledge in ctx.ledger.pledges:
         for index, obs in enumerate(pledge.progress):
             if not obs.evidence:
-                yield ctx.at(pledge, NO_EVIDENCE, "observation has no evidence", "progress", index,
-                             hint="cite a source and quote the sentence that reports the figure")
+                yield ctx.at(
+                    pledge,
+                    NO_EVIDENCE,
+                    "observation has no evidence",
+                    "progress",
+                    index,
+                    hint="cite a source and quote the sentence that reports the figure",
+                )
         if pledge.assessment is not None and not pledge.assessment.evidence:
-            yield ctx.at(pledge, NO_EVIDENCE, "assessment has no evidence", "assessment",
-                         hint="cite a source and quote what supports the verdict")
+            yield ctx.at(
+                pledge,
+                NO_EVIDENCE,
+                "assessment has no evidence",
+                "assessment",
+                hint="cite a source and quote what supports the verdict",
+            )
     for ledger_file in ctx.ledger.files:
         for path, url in _urls(ledger_file.doc.data, ()):
             problem = url_problem(url)
             if problem and url.lower().startswith(("http://", "https://")):
                 line, column = ledger_file.doc.position(path)
-                yield Diagnostic(ledger_file.doc.file, line, column, BAD_URL.code, BAD_URL.severity,
-                                 f"unsafe URL: {problem}", None, json_path(path))
+                yield Diagnostic(
+                    ledger_file.doc.file,
+                    line,
+                    column,
+                    BAD_URL.code,
+                    BAD_URL.severity,
+                    f"unsafe URL: {problem}",
+                    None,
+                    json_path(path),
+                )

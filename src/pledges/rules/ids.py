@@ -9,7 +9,9 @@ from pledges.diagnostics import Diagnostic, Severity
 from pledges.rules import Rule, RuleContext
 
 DUPLICATE_ID = Rule("PL201", Severity.ERROR, "two pledges share an id")
-CONFUSABLE_ID = Rule("PL202", Severity.ERROR, "ids that differ only by case, width or invisible characters")
+CONFUSABLE_ID = Rule(
+    "PL202", Severity.ERROR, "ids that differ only by case, width or invisible characters"
+)
 DUPLICATE_SOURCE = Rule("PL203", Severity.ERROR, "two files declare the same source id")
 RULES = (DUPLICATE_ID, CONFUSABLE_ID, DUPLICATE_SOURCE)
 
@@ -35,12 +37,21 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
             continue
         where = f"{first[0]}:{first[1]}:{first[2]}"
         if first[3] == pledge.id:
-            yield ctx.at(pledge, DUPLICATE_ID, f"pledge id '{pledge.id}' is already used at {where}", "id",
-                         hint="ids are unique across the ledger")
+            yield ctx.at(
+                pledge,
+                DUPLICATE_ID,
+                f"pledge id '{pledge.id}' is already used at {where}",
+                "id",
+                hint="ids are unique across the ledger",
+            )
         else:
-            yield ctx.at(pledge, CONFUSABLE_ID,
-                         f"pledge id {pledge.id!r} is confusable with {first[3]!r} at {where}", "id",
-                         hint="ids must differ by more than case, width or invisible characters")
+            yield ctx.at(
+                pledge,
+                CONFUSABLE_ID,
+                f"pledge id {pledge.id!r} is confusable with {first[3]!r} at {where}",
+                "id",
+                hint="ids must differ by more than case, width or invisible characters",
+            )
     sources: dict[str, str] = {}
     for ledger_file in ctx.ledger.files:
         source = ledger_file.source
@@ -48,8 +59,15 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
             continue
         line, column = ledger_file.doc.position(("source", "id"))
         if source.id in sources:
-            yield Diagnostic(ledger_file.doc.file, line, column, DUPLICATE_SOURCE.code, DUPLICATE_SOURCE.severity,
-                             f"source id '{source.id}' is already declared in {sources[source.id]}",
-                             "one file per source document", "$.source.id")
+            yield Diagnostic(
+                ledger_file.doc.file,
+                line,
+                column,
+                DUPLICATE_SOURCE.code,
+                DUPLICATE_SOURCE.severity,
+                f"source id '{source.id}' is already declared in {sources[source.id]}",
+                "one file per source document",
+                "$.source.id",
+            )
         else:
             sources[source.id] = f"{ledger_file.doc.file}:{line}:{column}"

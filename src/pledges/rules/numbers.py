@@ -51,5 +51,10 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
         for keys, value in _numbers(pledge.raw):
             why = problem(value)
             if why:
-                yield ctx.at(pledge, BAD_NUMBER, f"'{keys[-1] if isinstance(keys[-1], str) else keys[-2]}' {why}",
-                             *keys, hint="write a finite figure as the source gives it")
+                yield ctx.at(
+                    pledge,
+                    BAD_NUMBER,
+                    f"'{keys[-1] if isinstance(keys[-1], str) else keys[-2]}' {why}",
+                    *keys,
+                    hint="write a finite figure as the source gives it",
+                )

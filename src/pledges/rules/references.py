@@ -53,35 +53,67 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
         for keys, items in _evidence_lists(pledge):
             for index, item in enumerate(items):
                 if item.source is not None and item.source not in sources:
-                    yield ctx.at(pledge, UNKNOWN_SOURCE, f"evidence cites unknown source '{item.source}'",
-                                 *keys, index, "source", hint=did_you_mean(item.source, sources))
+                    yield ctx.at(
+                        pledge,
+                        UNKNOWN_SOURCE,
+                        f"evidence cites unknown source '{item.source}'",
+                        *keys,
+                        index,
+                        "source",
+                        hint=did_you_mean(item.source, sources),
+                    )
         refs: list[tuple[tuple[str | int, ...], str]] = []
         if pledge.target and pledge.target.ref:
             refs.append((("target", "ref"), pledge.target.ref))
         refs += [(("related", i), r) for i, r in enumerate(pledge.related)]
         for keys, ref in refs:
             if ref not in pledges:
-                yield ctx.at(pledge, UNKNOWN_PLEDGE, f"'{ref}' is not a pledge in this ledger", *keys,
-                             hint=did_you_mean(ref, pledges))
+                yield ctx.at(
+                    pledge,
+                    UNKNOWN_PLEDGE,
+                    f"'{ref}' is not a pledge in this ledger",
+                    *keys,
+                    hint=did_you_mean(ref, pledges),
+                )
         if pledge.jurisdiction and pledge.jurisdiction not in jurisdictions:
             keys = ("jurisdiction",) if "jurisdiction" in pledge.raw else ()
             if keys:
                 yield _unknown_jurisdiction(ctx, pledge, pledge.jurisdiction, keys)
         for keys, unit in _observation_units(pledge):
             if unit is not None and unit not in units:
-                yield ctx.at(pledge, UNKNOWN_UNIT, f"unknown unit '{unit}'", *keys,
-                             hint=did_you_mean(unit, units) or "add it to units.yaml")
+                yield ctx.at(
+                    pledge,
+                    UNKNOWN_UNIT,
+                    f"unknown unit '{unit}'",
+                    *keys,
+                    hint=did_you_mean(unit, units) or "add it to units.yaml",
+                )
         for index, tag in enumerate(pledge.tags):
             if tag not in TAGS:
-                yield ctx.at(pledge, UNKNOWN_TAG, f"unknown tag '{tag}'", "tags", index,
-                             hint=did_you_mean(tag, TAGS) or "see the tag vocabulary in docs/ledger-format.md")
+                yield ctx.at(
+                    pledge,
+                    UNKNOWN_TAG,
+                    f"unknown tag '{tag}'",
+                    "tags",
+                    index,
+                    hint=did_you_mean(tag, TAGS)
+                    or "see the tag vocabulary in docs/ledger-format.md",
+                )
     for ledger_file in ctx.ledger.files:
         source = ledger_file.source
         if source and source.jurisdiction and source.jurisdiction not in jurisdictions:
             line, column = ledger_file.doc.position(("source", "jurisdiction"))
             message, hint = _jurisdiction_message(ctx, source.jurisdiction)
-            yield Diagnostic(ledger_file.doc.file, line, column, UNKNOWN_JURISDICTION.code,
-                             UNKNOWN_JURISDICTION.severity, message, hint, "$.source.jurisdiction")
+            yield Diagnostic(
+                ledger_file.doc.file,
+                line,
+                column,
+                UNKNOWN_JURISDICTION.code,
+                UNKNOWN_JURISDICTION.severity,
+                message,
+                hint,
+                "$.source.jurisdiction",
+            )
 
 
 def _jurisdiction_message(ctx: RuleContext, value: str) -> tuple[str, str | None]:
@@ -90,7 +122,8 @@ def _jurisdiction_message(ctx: RuleContext, value: str) -> tuple[str, str | None
     return f"unknown jurisdiction '{value}'", did_you_mean(value, ctx.ledger.jurisdictions)
 
 
-def _unknown_jurisdiction(ctx: RuleContext, pledge: Pledge, value: str,
-                          keys: tuple[str, ...]) -> Diagnostic:
+def _unknown_jurisdiction(
+    ctx: RuleContext, pledge: Pledge, value: str, keys: tuple[str, ...]
+) -> Diagnostic:
     message, hint = _jurisdiction_message(ctx, value)
     return ctx.at(pledge, UNKNOWN_JURISDICTION, message, *keys, hint=hint)

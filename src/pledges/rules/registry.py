@@ -10,7 +10,9 @@ from pledges.registries import BUILTIN_UNITS
 from pledges.rules import Rule, RuleContext
 from pledges.yamlread import Document
 
-REGISTRY_TREE = Rule("PL270", Severity.ERROR, "a jurisdiction whose parent is missing, or listed twice")
+REGISTRY_TREE = Rule(
+    "PL270", Severity.ERROR, "a jurisdiction whose parent is missing, or listed twice"
+)
 REGISTRY_UNIT = Rule("PL271", Severity.ERROR, "a unit listed twice or shadowing a built-in unit")
 RULES = (REGISTRY_TREE, REGISTRY_UNIT)
 
@@ -24,7 +26,9 @@ def _entries(doc: Document, key: str) -> list[tuple[int, dict[str, Any]]]:
 
 def _diag(doc: Document, rule: Rule, path: tuple[str | int, ...], message: str) -> Diagnostic:
     line, column = doc.position(path)
-    return Diagnostic(doc.file, line, column, rule.code, rule.severity, message, None, json_path(path))
+    return Diagnostic(
+        doc.file, line, column, rule.code, rule.severity, message, None, json_path(path)
+    )
 
 
 def check(ctx: RuleContext) -> Iterator[Diagnostic]:
@@ -43,7 +47,12 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
             seen.add(jid)
             parent = jid.rpartition("/")[0]
             if parent and parent not in ids:
-                yield _diag(doc, REGISTRY_TREE, path, f"jurisdiction '{jid}' has no parent '{parent}' listed")
+                yield _diag(
+                    doc,
+                    REGISTRY_TREE,
+                    path,
+                    f"jurisdiction '{jid}' has no parent '{parent}' listed",
+                )
     for doc in ctx.ledger.unit_docs:
         seen = set()
         for index, item in _entries(doc, "units"):
@@ -52,7 +61,9 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
                 continue
             path = ("units", index, "id")
             if uid in BUILTIN_UNITS:
-                yield _diag(doc, REGISTRY_UNIT, path, f"unit '{uid}' is built in; choose another id")
+                yield _diag(
+                    doc, REGISTRY_UNIT, path, f"unit '{uid}' is built in; choose another id"
+                )
             elif uid in seen:
                 yield _diag(doc, REGISTRY_UNIT, path, f"unit '{uid}' is listed twice")
             seen.add(uid)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pledges.diagnostics import Diagnostic, Severity
-from pledges.model import Pledge
+from pledges.model import Observation, Pledge
 from pledges.rules import Rule, RuleContext
 
 INCOHERENT = Rule("PL240", Severity.ERROR, "a target incoherent with its op")
-UNIT_MISMATCH = Rule("PL241", Severity.ERROR, "an observation unit that cannot convert to the metric's")
+UNIT_MISMATCH = Rule(
+    "PL241", Severity.ERROR, "an observation unit that cannot convert to the metric's"
+)
 NO_METRIC = Rule("PL242", Severity.ERROR, "a numeric target without a metric")
 OVERLAP = Rule("PL243", Severity.ERROR, "overlapping observations summed twice")
 RULES = (INCOHERENT, UNIT_MISMATCH, NO_METRIC, OVERLAP)
@@ -44,9 +46,15 @@ def _coherence(pledge: Pledge) -> Iterator[tuple[str, tuple[str, ...]]]:
         if op in {"about", "between"} or target.ref:
             yield f"'stretch' does not go with op '{op}'", ("stretch",)
         elif op in _UP and target.stretch <= target.value:
-            yield f"stretch {target.stretch:g} must be above the value {target.value:g} for '{op}'", ("stretch",)
+            yield (
+                f"stretch {target.stretch:g} must be above the value {target.value:g} for '{op}'",
+                ("stretch",),
+            )
         elif op in _DOWN and target.stretch >= target.value:
-            yield f"stretch {target.stretch:g} must be below the value {target.value:g} for '{op}'", ("stretch",)
+            yield (
+                f"stretch {target.stretch:g} must be below the value {target.value:g} for '{op}'",
+                ("stretch",),
+            )
     if "tolerance" in raw and op != "about":
         yield "'tolerance' only goes with op 'about'", ("tolerance",)
 
@@ -59,18 +67,32 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
         for message, keys in _coherence(pledge):
             yield ctx.at(pledge, INCOHERENT, message, "target", *keys)
         if pledge.target is not None and not pledge.target.set_by and "metric" not in pledge.raw:
-            yield ctx.at(pledge, NO_METRIC, "a pledge with a numeric target needs a 'metric'", "target",
-                         hint="add metric: {name: ..., unit: ...}")
-        metric_unit = units.get(pledge.metric.unit) if pledge.metric and pledge.metric.unit else None
+            yield ctx.at(
+                pledge,
+                NO_METRIC,
+                "a pledge with a numeric target needs a 'metric'",
+                "target",
+                hint="add metric: {name: ..., unit: ...}",
+            )
+        metric_unit = (
+            units.get(pledge.metric.unit) if pledge.metric and pledge.metric.unit else None
+        )
         if metric_unit is not None:
-            observations = [(("baseline",), pledge.baseline)] if pledge.baseline else []
+            observations: list[tuple[tuple[str | int, ...], Observation]] = (
+                [(("baseline",), pledge.baseline)] if pledge.baseline else []
+            )
             observations += [(("progress", i), o) for i, o in enumerate(pledge.progress)]
-            for keys, obs in observations:
+            for obs_keys, obs in observations:
                 unit = units.get(obs.unit) if obs and obs.unit else None
                 if unit is not None and unit.dimension != metric_unit.dimension:
-                    yield ctx.at(pledge, UNIT_MISMATCH,
-                                 f"unit '{unit.id}' ({unit.dimension}) cannot convert to the metric's "
-                                 f"'{metric_unit.id}' ({metric_unit.dimension})", *keys, "unit")
+                    yield ctx.at(
+                        pledge,
+                        UNIT_MISMATCH,
+                        f"unit '{unit.id}' ({unit.dimension}) cannot convert to the metric's "
+                        f"'{metric_unit.id}' ({metric_unit.dimension})",
+                        *obs_keys,
+                        "unit",
+                    )
         if pledge.metric and pledge.metric.aggregate == "sum":
             yield from _overlaps(ctx, pledge)
 
@@ -80,8 +102,13 @@ def _overlaps(ctx: RuleContext, pledge: Pledge) -> Iterator[Diagnostic]:
     for later, (index, period) in enumerate(periods):
         for earlier_index, earlier in periods[:later]:
             if period.overlaps(earlier):
-                yield ctx.at(pledge, OVERLAP,
-                             f"observation for {period.text} overlaps the one for {earlier.text} "
-                             f"(item {earlier_index + 1}); a sum would count it twice",
-                             "progress", index, "period")
+                yield ctx.at(
+                    pledge,
+                    OVERLAP,
+                    f"observation for {period.text} overlaps the one for {earlier.text} "
+                    f"(item {earlier_index + 1}); a sum would count it twice",
+                    "progress",
+                    index,
+                    "period",
+                )
                 break
