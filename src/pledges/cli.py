@@ -36,6 +36,8 @@ class LintFormat(StrEnum):
     text = "text"
     json = "json"
     github = "github"
+    sarif = "sarif"
+    markdown = "markdown"
 
 
 class ListFormat(StrEnum):

@@ -198,7 +198,11 @@ def _jurisdiction(entry: dict[str, Any]) -> Jurisdiction | None:
         return None
     code = entry.get("code")
     return Jurisdiction(
-        jid, name, name_en, level if isinstance(level, str) else "", code if isinstance(code, str) else None
+        jid,
+        name,
+        name_en,
+        level if isinstance(level, str) else "",
+        code if isinstance(code, str) else None,
     )
 
 

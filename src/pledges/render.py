@@ -70,8 +70,11 @@ def bar(progress: float | None, width: int = 10) -> Text:
 def print_diagnostics(console: Console, diagnostics: Sequence[Diagnostic], fmt: str) -> None:
     from pledges.diagnostics import summarize, to_github, to_json
 
-    if fmt == "json":
-        console.out(to_json(diagnostics), highlight=False)
+    if fmt in ("json", "sarif", "markdown"):
+        from pledges.formats import to_markdown, to_sarif
+
+        render = {"json": to_json, "sarif": to_sarif, "markdown": to_markdown}[fmt]
+        console.out(render(diagnostics), highlight=False)
         return
     for diagnostic in diagnostics:
         line = to_github(diagnostic) if fmt == "github" else clean(diagnostic.text())
@@ -95,10 +98,10 @@ def _figure_cell(row: Row) -> str:
 
 def list_table(rows: Sequence[Row]) -> Table:
     table = Table(box=None, pad_edge=False, header_style="bold")
-    table.add_column("id", overflow="fold", ratio=3)
+    table.add_column("id", overflow="fold")
     table.add_column("status", no_wrap=True)
     table.add_column("due", no_wrap=True)
-    table.add_column("latest / target", overflow="fold", ratio=2)
+    table.add_column("latest / target", overflow="fold")
     for row in rows:
         table.add_row(
             Text(clean(row.pledge.id)),
@@ -184,7 +187,7 @@ def group_table(title: str, rows: Sequence[Row]) -> Table:
         header_style="bold",
         title_style="bold",
     )
-    table.add_column("pledge", overflow="fold", ratio=1)
+    table.add_column("pledge", overflow="fold")
     table.add_column("due", no_wrap=True)
     table.add_column("status", no_wrap=True)
     table.add_column("progress", no_wrap=True)

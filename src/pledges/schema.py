@@ -145,7 +145,9 @@ def _diagnostics(doc: Document, error: Any) -> list[Diagnostic]:
         enum_hint = f"did you mean '{close[0]}'?" if close else None
         return [
             make(
-                "PL104", f"{name} must be one of {', '.join(options)}; got {error.instance!r}", enum_hint
+                "PL104",
+                f"{name} must be one of {', '.join(options)}; got {error.instance!r}",
+                enum_hint,
             )
         ]
     if validator == "pattern":
