@@ -118,7 +118,7 @@ def record(row: Row) -> dict[str, Any]:
         "file": pledge.file,
         "line": line,
         "column": column,
-        "made": pledge.made.end.isoformat() if pledge.made else None,
+        "made": pledge.made.start.isoformat() if pledge.made else None,
         "deadline": pledge.deadline.end.isoformat() if pledge.deadline else None,
         "binding": pledge.binding,
         "tags": list(pledge.tags),
