@@ -56,7 +56,9 @@ class Result:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_env(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PLEDGES_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.delenv("PLEDGES_LEDGER", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")

@@ -19,8 +19,9 @@ GOOD = pledges_file("""\
 
 
 @pytest.fixture
-def lint_bytes(ledger: Callable[..., Path], run: Callable[..., Result],
-               chdir_tmp: Path) -> Callable[[bytes], Result]:
+def lint_bytes(
+    ledger: Callable[..., Path], run: Callable[..., Result], chdir_tmp: Path
+) -> Callable[[bytes], Result]:
     def check(data: bytes) -> Result:
         root = ledger({})
         (root / "bad.yaml").write_bytes(data)
@@ -36,12 +37,27 @@ def lint_bytes(ledger: Callable[..., Path], run: Callable[..., Result],
         (b"# only a comment\n", 1, 1, "PL007"),
         (b"- a\n- b\n", 1, 1, "PL103 error the file must be a mapping, not a list"),
         (b"just text\n", 1, 1, "PL103 error the file must be a mapping, not the text 'just text'"),
-        (GOOD.encode() + b"---\nsource: {}\n", 1, 1, "PL004 error a ledger file holds one YAML document"),
+        (
+            GOOD.encode() + b"---\nsource: {}\n",
+            1,
+            1,
+            "PL004 error a ledger file holds one YAML document",
+        ),
         (b"a: 1\x00\n", 1, 3, "PL001 error is a binary file"),
-        ("source: é\n".encode("latin-1"), 1, 3, "ledger/bad.yaml:1:9: PL001 error is not valid UTF-8 (byte 0xe9)"),
+        (
+            "source: é\n".encode("latin-1"),
+            1,
+            3,
+            "ledger/bad.yaml:1:9: PL001 error is not valid UTF-8 (byte 0xe9)",
+        ),
         (b"<<<<<<< HEAD\na: 1\n=======\na: 2\n>>>>>>> x\n", 1, 1, "ledger/bad.yaml:1:1: PL006"),
         (b"source:\n\tid: x\n", 1, 1, "use spaces"),
-        (b"a: 1\na: 2\n", 1, 1, "ledger/bad.yaml:2:1: PL003 error duplicate key 'a': first defined at line 1"),
+        (
+            b"a: 1\na: 2\n",
+            1,
+            1,
+            "ledger/bad.yaml:2:1: PL003 error duplicate key 'a': first defined at line 1",
+        ),
         (b"a: &x [1]\nb: *x\n", 1, 1, "PL004 error alias '*x' is not allowed"),
         (b"a: !!python/object/apply:os.system ['ls']\n", 1, 1, "PL004 error explicit tag"),
         (b"a: !evil x\n", 1, 1, "PL004 error explicit tag '!evil'"),
@@ -50,8 +66,9 @@ def lint_bytes(ledger: Callable[..., Path], run: Callable[..., Result],
         (b"source: [unclosed\n", 1, 1, "PL002 error YAML syntax error"),
     ],
 )
-def test_bad_files(lint_bytes: Callable[[bytes], Result], data: bytes, code: int, exit_code: int,
-                   message: str) -> None:
+def test_bad_files(
+    lint_bytes: Callable[[bytes], Result], data: bytes, code: int, exit_code: int, message: str
+) -> None:
     result = lint_bytes(data)
     assert result.exit_code == exit_code
     assert message in result.stdout

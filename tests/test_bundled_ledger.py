@@ -20,8 +20,15 @@ def test_bundled_ledger_lints_clean(run: Callable[..., Result]) -> None:
 @pytest.mark.skipif(not (SHARED / "tools" / "check_quotes.py").is_file(), reason="../shared absent")
 def test_every_quote_is_verbatim() -> None:
     done = subprocess.run(
-        [sys.executable, str(SHARED / "tools" / "check_quotes.py"), str(ROOT / "ledger"), str(SHARED / "seeds")],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            str(SHARED / "tools" / "check_quotes.py"),
+            str(ROOT / "ledger"),
+            str(SHARED / "seeds"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, done.stdout[-2000:]
     found = re.search(r"(\d+) of (\d+) quotes found verbatim", done.stdout)
@@ -36,6 +43,8 @@ def test_schema_stage_agrees_with_check_jsonschema() -> None:
     files = sorted(str(p) for p in (ROOT / "ledger").rglob("*.yaml") if p.parent != ROOT / "ledger")
     done = subprocess.run(
         [str(executable), "--schemafile", str(ROOT / "schema" / "ledger-file.schema.json"), *files],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr

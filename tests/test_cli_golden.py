@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
@@ -41,7 +40,9 @@ def test_golden(name: str, run: Callable[..., Result], monkeypatch: pytest.Monke
     assert result.stdout == golden.read_text(encoding="utf-8")
 
 
-def test_unknown_id_suggests_the_nearest(run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unknown_id_suggests_the_nearest(
+    run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)
     result = run("show", "binjiang/2024/gpd", "--ledger", "tests/cases/ledger")
     assert result.exit_code == 2
@@ -50,7 +51,9 @@ def test_unknown_id_suggests_the_nearest(run: Callable[..., Result], monkeypatch
     )
 
 
-def test_bad_status_filter_is_a_usage_error(run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_status_filter_is_a_usage_error(
+    run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)
     result = run("list", "--status", "done", "--ledger", "tests/cases/ledger")
     assert result.exit_code == 2

@@ -34,7 +34,10 @@ def test_span_runs_from_first_day_to_last() -> None:
         ("2023-02-30", "'2023-02-30' does not exist: 2023-02 has 28 days"),
         ("2023-13-01", "'2023-13-01' has month 13: months run from 01 to 12"),
         ("2023-13", "'2023-13' has month 13: months run from 01 to 12"),
-        ("2023-Q5", "'2023-Q5' is not a period (use YYYY, YYYY-HN, YYYY-QN, YYYY-MM or YYYY-MM-DD)"),
+        (
+            "2023-Q5",
+            "'2023-Q5' is not a period (use YYYY, YYYY-HN, YYYY-QN, YYYY-MM or YYYY-MM-DD)",
+        ),
         ("2016/2020", "'2016/2020' is a span; a single period is expected here"),
         (True, "a period is text like 2025 or 2023-Q1, not a boolean"),
     ],

@@ -66,7 +66,9 @@ def test_interim_rate_must_already_meet_the_target(judge: Judge) -> None:
     body = GDP + "  progress:\n" + obs('"2023-01/2023-05"', 4.0)
     result = judge(body, date(2023, 7, 1))["t/gdp"]
     assert result.status == "at_risk"
-    assert result.explanation.startswith("at_risk: 4% for 2023-01/2023-05 does not meet the target yet")
+    assert result.explanation.startswith(
+        "at_risk: 4% for 2023-01/2023-05 does not meet the target yet"
+    )
 
 
 LEVEL = """\
@@ -87,12 +89,16 @@ def test_time_proportional_path(judge: Judge) -> None:
     behind = judge(LEVEL + obs("2022", 1900), date(2023, 6, 1))["t/gdp-level"]
     assert ahead.status == "on_track"
     assert behind.status == "at_risk"
-    assert "behind the time-proportional path (2136.913 expected at 40% of the time)" in behind.explanation
+    assert (
+        "behind the time-proportional path (2136.913 expected at 40% of the time)"
+        in behind.explanation
+    )
     assert behind.progress == pytest.approx((1900 - 1828.47) / (2600 - 1828.47))
 
 
 def test_sum_over_the_period(judge: Judge) -> None:
-    body = """\
+    body = (
+        """\
 - id: t/fdi
   title: Five-year FDI of 43
   quote: 〔43〕
@@ -101,7 +107,10 @@ def test_sum_over_the_period(judge: Judge) -> None:
   metric: {name: FDI, unit: 亿美元, aggregate: sum}
   target: {op: ">=", value: 43}
   progress:
-""" + obs("2016", 10) + obs("2017", 10)
+"""
+        + obs("2016", 10)
+        + obs("2017", 10)
+    )
     assert judge(body, date(2018, 6, 1))["t/fdi"].status == "on_track"  # 20 of 43 after 2/5
     slow = body.replace("value: 10", "value: 5")
     assert judge(slow, date(2018, 6, 1))["t/fdi"].status == "at_risk"  # 10 of 43 after 2/5
@@ -130,7 +139,11 @@ def test_unit_conversion_and_about(judge: Judge) -> None:
 
 
 def test_ref_target_is_judged_against_the_other_pledge(judge: Judge) -> None:
-    body = GDP + "  progress:\n" + obs("2023", 8.0) + """\
+    body = (
+        GDP
+        + "  progress:\n"
+        + obs("2023", 8.0)
+        + """\
 - id: t/income
   title: Income growth in step with GDP
   quote: 与经济增长基本同步
@@ -138,13 +151,16 @@ def test_ref_target_is_judged_against_the_other_pledge(judge: Judge) -> None:
   metric: {name: Income growth, unit: percent, kind: rate}
   target: {op: about, ref: t/gdp, tolerance: 1.0}
   progress:
-""" + obs("2023", 5.6)
+"""
+        + obs("2023", 5.6)
+    )
     result = judge(body, date(2024, 6, 1))["t/income"]
     assert (result.status, result.target_value) == ("missed", 8.0)
 
 
 def test_between_and_set_by_and_qualitative(judge: Judge) -> None:
-    body = """\
+    body = (
+        """\
 - id: t/safety
   title: Safety index 96-97
   quote: 96-97
@@ -152,7 +168,9 @@ def test_between_and_set_by_and_qualitative(judge: Judge) -> None:
   metric: {name: Safety index, unit: index}
   target: {op: between, value: [96, 97]}
   progress:
-""" + obs("2025", 96.5) + """\
+"""
+        + obs("2025", 96.5)
+        + """\
 - id: t/energy
   title: Energy intensity target set by the province
   quote: 省市下达指标
@@ -164,6 +182,7 @@ def test_between_and_set_by_and_qualitative(judge: Judge) -> None:
   quote: 建成场馆
   deadline: 2022
 """
+    )
     result = judge(body, date(2026, 6, 1))
     assert result["t/safety"].status == "achieved"
     assert result["t/energy"].explanation == (
@@ -173,13 +192,16 @@ def test_between_and_set_by_and_qualitative(judge: Judge) -> None:
 
 
 def test_assessment_sets_the_status_from_its_date(judge: Judge) -> None:
-    body = GDP + """\
+    body = (
+        GDP
+        + """\
   assessment:
     status: withdrawn
     as_of: 2023-06
     rationale: Superseded by the mid-year plan.
     evidence: [{source: test-report, quote: 调整}]
 """
+    )
     before = judge(body, date(2023, 5, 1))["t/gdp"]
     after = judge(body, date(2023, 7, 1))["t/gdp"]
     assert before.status == "pending"

@@ -11,7 +11,9 @@ def findings(text: str) -> list[tuple[int, int, str, str]]:
 
 
 def test_core_schema_keeps_dates_as_text_and_yaml11_words_as_strings() -> None:
-    doc, diagnostics = read_document("f.yaml", "a: 2023-02-30\nb: no\nc: 010\nd: 1.5\ne: ~\nf: '7'\n")
+    doc, diagnostics = read_document(
+        "f.yaml", "a: 2023-02-30\nb: no\nc: 010\nd: 1.5\ne: ~\nf: '7'\n"
+    )
     assert diagnostics == []
     assert doc.data == {"a": "2023-02-30", "b": "no", "c": 10, "d": 1.5, "e": None, "f": "7"}
 
@@ -52,7 +54,9 @@ def test_tags_directives_and_second_documents_are_refused() -> None:
 
 def test_deep_nesting_stops_without_recursion() -> None:
     doc, diagnostics = read_document("f.yaml", "[" * 100_000 + "]" * 100_000)
-    assert [(d.code, d.message) for d in diagnostics] == [("PL005", "nesting deeper than 64 levels")]
+    assert [(d.code, d.message) for d in diagnostics] == [
+        ("PL005", "nesting deeper than 64 levels")
+    ]
     assert doc.data is None
 
 
