@@ -17,6 +17,9 @@ from typing import Any
 
 from pledges import __version__
 
+# bump when the shape of cached entries changes
+FORMAT = 2
+
 
 def default_cache_dir() -> Path:
     configured = os.environ.get("PLEDGES_CACHE_DIR")
@@ -29,7 +32,7 @@ def default_cache_dir() -> Path:
 class Cache:
     def __init__(self, directory: Path, salt: str) -> None:
         self.directory = directory
-        self.salt = f"{__version__}:{salt}"
+        self.salt = f"{FORMAT}:{__version__}:{salt}"
 
     def key(self, kind: str, data: bytes) -> str:
         digest = hashlib.sha256(self.salt.encode())

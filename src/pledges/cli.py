@@ -248,6 +248,14 @@ def lint(
     ] = False,
     ledger: LedgerOpt = None,
     as_of: AsOfOpt = None,
+    base: Annotated[
+        str | None,
+        typer.Option(
+            "--base",
+            metavar="REV",
+            help="Also apply the pull-request rules (PL301-PL303) against this git revision.",
+        ),
+    ] = None,
 ) -> None:
     """Check ledger files: YAML, schema and the semantic rules across the whole ledger."""
     from pledges.lint import lint as run_lint
@@ -255,6 +263,14 @@ def lint(
 
     result = _load(ledger, paths, no_cache=no_cache)
     diagnostics = run_lint(result, _as_of(as_of))
+    if base is not None:
+        from pledges.revisions import GitError
+        from pledges.rules_pr import pr_lint
+
+        try:
+            diagnostics = pr_lint(base, result, diagnostics)
+        except GitError as exc:
+            fail(str(exc))
     print_diagnostics(_stdout(), diagnostics, output_format.value)
     if result.unreadable:
         raise typer.Exit(EXIT_UNREADABLE)
@@ -376,3 +392,7 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+# Command modules register themselves on `app` when imported.
+from pledges import cli_edit, cli_git  # noqa: E402, F401

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import PurePosixPath, PureWindowsPath
@@ -36,7 +35,8 @@ LOADER_RULES: dict[str, str] = {
     "PL001": "a file that cannot be read as a plain UTF-8 text file",
     "PL002": "a YAML syntax error",
     "PL003": "a mapping with the same key twice",
-    "PL004": "YAML outside the ledger's subset: anchors, aliases, tags, merge keys, directives, several documents",
+    "PL004": "YAML outside the ledger's subset: anchors, aliases, tags, merge keys, "
+    "directives, several documents",
     "PL005": "nesting deeper than the ledger allows",
     "PL006": "a merge-conflict marker left in a file",
     "PL007": "an empty file",
@@ -99,7 +99,8 @@ def to_sarif(diagnostics: Sequence[Diagnostic]) -> str:
             }
         ],
     }
-    return json.dumps(log, ensure_ascii=False, indent=2)
+    # Compact: a log of many thousand results stays a fraction of the indented size.
+    return json.dumps(log, ensure_ascii=False, separators=(",", ":"))
 
 
 def _sarif_result(diagnostic: Diagnostic, rule_index: int) -> dict[str, Any]:
@@ -127,20 +128,14 @@ def _sarif_result(diagnostic: Diagnostic, rule_index: int) -> dict[str, Any]:
 # Characters with a meaning inside a GFM table cell: emphasis, code, links, images,
 # strikethrough, math, issue references and the cell separator.
 _MARKUP = re.compile(r"([\\`*_\[\]#!|~$])")
-_BIDI = {0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+# C0 and C1 controls (terminal escapes among them) and bidi overrides that reorder text.
+_DROP = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def md_escape(value: object) -> str:
     """Text safe in a GitHub Markdown table cell: one line, no markup, no raw HTML."""
-    out = []
-    for ch in str(value):
-        if ch in "\r\n\t":
-            out.append(" ")
-        elif ord(ch) in _BIDI or unicodedata.category(ch) == "Cc":
-            continue
-        else:
-            out.append(ch)
-    text = "".join(out).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _DROP.sub("", str(value).replace("\r", " ").replace("\n", " ").replace("\t", " "))
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MARKUP.sub(r"\\\1", text)
 
 
@@ -151,14 +146,21 @@ def _plural(count: int, word: str) -> str:
 def _counts(diagnostics: Sequence[Diagnostic]) -> str:
     errors = sum(1 for d in diagnostics if d.severity == Severity.ERROR)
     files = len({d.file for d in diagnostics})
-    return (f"**{_plural(errors, 'error')}, {_plural(len(diagnostics) - errors, 'warning')}** "
-            f"in {_plural(files, 'file')}.")
+    return (
+        f"**{_plural(errors, 'error')}, {_plural(len(diagnostics) - errors, 'warning')}** "
+        f"in {_plural(files, 'file')}."
+    )
 
 
 def _row(diagnostic: Diagnostic) -> str:
     message = diagnostic.message + (f" ({diagnostic.hint})" if diagnostic.hint else "")
-    cells = (md_escape(diagnostic.file), str(diagnostic.line), md_escape(diagnostic.code),
-             _level(diagnostic.severity), md_escape(message))
+    cells = (
+        md_escape(diagnostic.file),
+        str(diagnostic.line),
+        md_escape(diagnostic.code),
+        _level(diagnostic.severity),
+        md_escape(message),
+    )
     return "| " + " | ".join(cells) + " |\n"
 
 
@@ -166,29 +168,42 @@ def _size(text: str) -> int:
     return len(text.encode("utf-8"))
 
 
-def to_markdown(diagnostics: Sequence[Diagnostic], *, title: str = "pledges lint",
-                max_bytes: int = MARKDOWN_LIMIT) -> str:
+def to_markdown(
+    diagnostics: Sequence[Diagnostic],
+    *,
+    title: str = "pledges lint",
+    max_bytes: int = MARKDOWN_LIMIT,
+) -> str:
     """A job summary: heading, counts and a table; past `max_bytes`, a summary of the rest."""
     head = f"## {md_escape(title)}\n\n"
     if not diagnostics:
         return head + "No problems found.\n"
     head += _counts(diagnostics) + "\n\n"
-    table_head = ("| file | line | code | severity | message |\n"
-                  "| --- | ---: | --- | --- | --- |\n")
-    rows = [_row(d) for d in diagnostics]
-    sizes = [_size(row) for row in rows]
-    if _size(head) + _size(table_head) + sum(sizes) <= max_bytes:
+    table_head = "| file | line | code | severity | message |\n| --- | ---: | --- | --- | --- |\n"
+    # Rows are rendered only until the table is known not to fit: past that, the rows
+    # kept are a prefix of those already rendered.
+    rows: list[str] = []
+    used = _size(head) + _size(table_head)
+    for diagnostic in diagnostics:
+        rows.append(_row(diagnostic))
+        used += _size(rows[-1])
+        if used > max_bytes:
+            break
+    else:
         return head + table_head + "".join(rows)
     budget = max_bytes - _size(head) - _size(table_head) - min(_REST_BUDGET, max_bytes // 4) - 200
     shown, used = 0, 0
-    for size in sizes:
+    for row in rows:
+        size = _size(row)
         if used + size > budget:
             break
         used += size
         shown += 1
     rest = diagnostics[shown:]
-    note = (f"Showing the first {shown} of {len(diagnostics)} findings; "
-            f"the other {len(rest)} are counted below.\n\n")
+    note = (
+        f"Showing the first {shown} of {len(diagnostics)} findings; "
+        f"the other {len(rest)} are counted below.\n\n"
+    )
     table = table_head + "".join(rows[:shown]) + "\n" if shown else ""
     rest_budget = max_bytes - _size(head) - _size(note) - _size(table) - 1
     return head + note + table + _rest_summary(rest, rest_budget)
@@ -200,7 +215,7 @@ def _rest_summary(rest: Sequence[Diagnostic], budget: int) -> str:
     out = ""
     for heading, label, counter in (("By code", "code", by_code), ("By file", "file", by_file)):
         section = f"### {heading}\n\n| {label} | findings |\n| --- | ---: |\n"
-        # Each section gets half of what is left so a long list of files cannot starve it.
+        # Codes take at most half, so the files always get room of their own.
         allowance = (budget - _size(out)) // (2 if label == "code" else 1) - _size(section) - 100
         ranked = sorted(counter.items(), key=lambda item: (-item[1], item[0]))
         listed, used = 0, 0
@@ -215,6 +230,7 @@ def _rest_summary(rest: Sequence[Diagnostic], budget: int) -> str:
         others = len(counter) - listed
         if others:
             hidden = sum(count for _, count in ranked[listed:])
-            section += f"\n… and {_plural(others, label)} more ({_plural(hidden, 'finding')}).\n"
+            more = _plural(others, label).replace(" ", " more ", 1)
+            section += f"\n… and {more} ({_plural(hidden, 'finding')}).\n"
         out += section + "\n"
     return out

@@ -16,9 +16,9 @@ from typing import Any
 from pledges.cache import Cache
 from pledges.diagnostics import Diagnostic, Severity
 from pledges.model import Ledger, build_file
-from pledges.reading import conflict_markers, read_raw
+from pledges.reading import conflict_markers_in, read_raw
 from pledges.registries import BUILTIN_UNITS, Jurisdiction, Unit
-from pledges.yamlread import Document, read_document
+from pledges.yamlread import Document, Marks, read_document
 
 JURISDICTIONS_FILE = "jurisdictions.yaml"
 UNITS_FILE = "units.yaml"
@@ -108,24 +108,38 @@ def parse_file(
     key = cache.key(kind, raw.data) if cache else ""
     if cache:
         hit = cache.get(key)
-        if hit is not None:
-            data, marks, found = hit
-            return Document(name, data, marks), [_diagnostic(name, d) for d in found], False
-    diagnostics = conflict_markers(raw)
-    doc = Document(name)
-    if not diagnostics:
-        doc, diagnostics = read_document(name, raw.text)
-        if doc.data is not None and not any(d.code == "PL004" for d in diagnostics):
-            from pledges.schema import validate
-
-            diagnostics += validate(kind, doc)
+        if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[1], list):
+            data, found = hit
+            doc = Document(name, data, load_marks=lambda: _marks(cache, key, name, raw.text))
+            return doc, [_diagnostic(name, d) for d in found], False
+    doc, diagnostics = _parse(name, kind, raw.text)
     if cache:
         found = [
             (d.line, d.column, d.code, str(d.severity), d.message, d.hint, d.path)
             for d in diagnostics
         ]
-        cache.put(key, (doc.data, doc.marks, found))
+        cache.put(key, (doc.data, found))
+        cache.put(key + ".marks", doc.marks)
     return doc, diagnostics, False
+
+
+def _parse(name: str, kind: str, text: str) -> tuple[Document, list[Diagnostic]]:
+    diagnostics = conflict_markers_in(name, text)
+    if diagnostics:
+        return Document(name), diagnostics
+    doc, diagnostics = read_document(name, text)
+    if doc.data is not None and not any(d.code == "PL004" for d in diagnostics):
+        from pledges.schema import validate
+
+        diagnostics += validate(kind, doc)
+    return doc, diagnostics
+
+
+def _marks(cache: Cache, key: str, name: str, text: str) -> Marks:
+    marks = cache.get(key + ".marks")
+    if isinstance(marks, dict):
+        return marks
+    return read_document(name, text)[0].marks
 
 
 def _diagnostic(name: str, item: Sequence[Any]) -> Diagnostic:

@@ -72,14 +72,16 @@ def decode(name: str, data: bytes) -> RawFile | Diagnostic:
     return RawFile(name, data, text)
 
 
-def conflict_markers(raw: RawFile) -> list[Diagnostic]:
+def conflict_markers_in(name: str, text: str) -> list[Diagnostic]:
     """Merge-conflict markers left in a file, found before the YAML parser sees them."""
     found = []
-    for number, line in enumerate(raw.text.splitlines(), start=1):
+    if "<<<<<<<" not in text and "=======" not in text and ">>>>>>>" not in text:
+        return found
+    for number, line in enumerate(text.splitlines(), start=1):
         if line.startswith(_CONFLICT_PREFIXES) or line.rstrip("\r") == "=======":
             found.append(
                 Diagnostic(
-                    raw.name,
+                    name,
                     number,
                     1,
                     "PL006",
@@ -89,3 +91,7 @@ def conflict_markers(raw: RawFile) -> list[Diagnostic]:
                 )
             )
     return found
+
+
+def conflict_markers(raw: RawFile) -> list[Diagnostic]:
+    return conflict_markers_in(raw.name, raw.text)

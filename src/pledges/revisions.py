@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -22,12 +22,11 @@ from pledges.diagnostics import Diagnostic, Severity
 from pledges.loader import (
     JURISDICTIONS_FILE,
     REGISTRY_FILES,
-    UNITS_FILE,
     YAML_SUFFIXES,
     LoadResult,
     display_name,
 )
-from pledges.model import Ledger, LedgerFile, build_file
+from pledges.model import Ledger, build_file
 from pledges.reading import MAX_FILE_BYTES, conflict_markers, decode
 from pledges.registries import BUILTIN_UNITS, Jurisdiction, Unit
 from pledges.yamlread import Document, read_document
@@ -111,8 +110,8 @@ def resolve(repo: Repo, revision: str) -> str:
     if not revision or revision.startswith("-"):
         raise GitError(f"'{revision}' is not a revision")
     try:
-        out = git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"],
-                  repo.top)
+        args = ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"]
+        out = git(args, repo.top)
     except GitError as exc:
         raise GitError(f"unknown revision '{revision}'") from exc
     return out.decode("ascii").strip()
@@ -133,14 +132,16 @@ def default_branch(repo: Repo) -> str:
     raise GitError("no default branch (origin/HEAD, main or master) to compare with; name a BASE")
 
 
-def merge_base(repo: Repo, head: str) -> str:
-    """Where `head` left the default branch: the default BASE of a diff."""
+def merge_base(ledger_root: Path, head: str | None) -> tuple[str, str]:
+    """Where `head` (default HEAD) left the default branch: (commit, the branch's name)."""
+    repo = find_repo(ledger_root)
     branch = default_branch(repo)
+    tip = resolve(repo, head or "HEAD")
     try:
-        out = git(["merge-base", "--end-of-options", head, branch], repo.top)
+        out = git(["merge-base", tip, branch], repo.top)
     except GitError as exc:
-        raise GitError(f"'{head}' has no common ancestor with {branch}") from exc
-    return out.decode("ascii").strip()
+        raise GitError(f"'{head or 'HEAD'}' has no common ancestor with {branch}") from exc
+    return out.decode("ascii").strip(), branch
 
 
 def _tree(repo: Repo, sha: str) -> list[tuple[str, str, str]]:
@@ -188,8 +189,8 @@ def _ledger_relative(repo: Repo, path: str) -> str | None:
 
 def _parse(name: str, data: bytes, kind: str) -> tuple[Document, list[Diagnostic]]:
     if len(data) > MAX_FILE_BYTES:
-        return Document(name), [Diagnostic(name, 1, 1, "PL001", Severity.ERROR,
-                                           "is larger than 8 MiB; ledger files are limited to 8 MiB")]
+        message = "is larger than 8 MiB; ledger files are limited to 8 MiB"
+        return Document(name), [Diagnostic(name, 1, 1, "PL001", Severity.ERROR, message)]
     raw = decode(name, data)
     if isinstance(raw, Diagnostic):
         return Document(name), [raw]
@@ -216,9 +217,16 @@ def load_revision(repo: Repo, sha: str, cache: ParseCache | None = None) -> Load
             continue
         name = display_name(repo.top / path)
         if mode == _SYMLINK_MODE:
-            result.diagnostics.append(Diagnostic(
-                name, 1, 1, "PL001", Severity.ERROR,
-                "is a symbolic link; ledger files must be regular files"))
+            result.diagnostics.append(
+                Diagnostic(
+                    name,
+                    1,
+                    1,
+                    "PL001",
+                    Severity.ERROR,
+                    "is a symbolic link; ledger files must be regular files",
+                )
+            )
             result.unreadable = True
             continue
         kind = "ledger-file"
@@ -260,30 +268,40 @@ def _registry(ledger: Ledger, doc: Document, kind: str) -> None:
                 ledger.units.setdefault(unit.id, unit)
 
 
-def _jurisdiction(entry: Mapping[str, Any]) -> Jurisdiction | None:
+def _jurisdiction(entry: dict[str, Any]) -> Jurisdiction | None:
     fields = [entry.get(k) for k in ("id", "name", "name_en", "level")]
-    if not all(isinstance(f, str) for f in fields):
+    texts = [f for f in fields if isinstance(f, str)]
+    if len(texts) != len(fields):
         return None
     code = entry.get("code")
-    return Jurisdiction(*fields, code if isinstance(code, str) else None)
+    return Jurisdiction(
+        texts[0], texts[1], texts[2], texts[3], code if isinstance(code, str) else None
+    )
 
 
-def _unit(entry: Mapping[str, Any]) -> Unit | None:
+def _unit(entry: dict[str, Any]) -> Unit | None:
     fields = [entry.get(k) for k in ("id", "name", "name_en", "dimension")]
+    texts = [f for f in fields if isinstance(f, str)]
     factor = entry.get("factor")
-    if not all(isinstance(f, str) for f in fields) or isinstance(factor, bool):
+    if len(texts) != len(fields) or isinstance(factor, bool):
         return None
     if not isinstance(factor, int | float) or not factor > 0:
         return None
-    return Unit(*fields, float(factor))
+    return Unit(texts[0], texts[1], texts[2], texts[3], float(factor))
 
 
-def load_at(ledger_root: Path, revision: str) -> tuple[LoadResult, str]:
-    """Resolve `revision` and load the ledger at it: (result, label for output)."""
+def load_at(ledger_root: Path, revision: str, name: str | None = None) -> tuple[LoadResult, str]:
+    """Resolve `revision` and load the ledger at it: (result, label for output).
+
+    The label is the revision as given with its short commit id, or `name` instead.
+    """
     repo = find_repo(ledger_root)
     sha = resolve(repo, revision)
     result = load_revision(repo, sha)
-    return result, f"{revision} ({short(repo, sha)})" if not sha.startswith(revision) else short(repo, sha)
+    abbrev = short(repo, sha)
+    if name is None and not sha.startswith(revision):
+        name = revision
+    return result, f"{name} ({abbrev})" if name else abbrev
 
 
 def ledger_log(repo: Repo) -> list[Commit]:
@@ -305,3 +323,39 @@ def ledger_log(repo: Repo) -> list[Commit]:
         sha, abbrev, when, author = fields
         commits.append(Commit(sha, abbrev, datetime.fromisoformat(when).date(), author))
     return commits
+
+
+@dataclass(frozen=True)
+class Event:
+    commit: Commit
+    text: str
+
+
+def pledge_history(ledger_root: Path, pledge_id: str) -> list[Event] | None:
+    """The life of one pledge along the ledger's commits; None when it never existed.
+
+    Each commit that touched the ledger is compared with the previous one; statuses are
+    judged as of each commit's author date and reported when they differ from the last.
+    """
+    from pledges.semdiff import history_events
+    from pledges.status import Context, evaluate
+
+    repo = find_repo(ledger_root)
+    cache: ParseCache = {}
+    events: list[Event] = []
+    previous = None
+    last_status: str | None = None
+    seen = False
+    for commit in ledger_log(repo):
+        ledger = load_revision(repo, commit.sha, cache).ledger
+        index = ledger.pledge_index()
+        current = index.get(pledge_id)
+        seen = seen or current is not None
+        status = None
+        if current is not None:
+            status = evaluate(current, commit.day, Context(ledger.units, index)).status
+        texts = history_events(previous, current, last_status, status)
+        events += [Event(commit, text) for text in texts]
+        previous = current
+        last_status = status
+    return events if seen else None

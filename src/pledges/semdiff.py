@@ -206,11 +206,21 @@ def _observations(old: Pledge, new: Pledge) -> tuple[list[ObservationAdded], lis
             continue
         labels, cited = _evidence(item.get("evidence"))
         unit = item.get("unit")
-        added.append(ObservationAdded(period, render_value(item.get("value", _MISSING)),
-                                      unit if isinstance(unit, str) else None, labels, cited, path))
+        added.append(
+            ObservationAdded(
+                period,
+                render_value(item.get("value", _MISSING)),
+                unit if isinstance(unit, str) else None,
+                labels,
+                cited,
+                path,
+            )
+        )
     for index, item in unmatched:
-        fields.append(FieldChange(f"progress[{_period_key(item)}]",
-                                  render_value(item.get("value", _MISSING)), None, ("progress", index)))
+        old_value = render_value(item.get("value", _MISSING))
+        fields.append(
+            FieldChange(f"progress[{_period_key(item)}]", old_value, None, ("progress", index))
+        )
     return added, fields
 
 
@@ -227,9 +237,9 @@ def compare_pledge(old: Pledge, new: Pledge) -> PledgeChange:
     was, now = old.raw.get("assessment", _MISSING), new.raw.get("assessment", _MISSING)
     if isinstance(now, dict) and not isinstance(was, dict):
         labels, cited = _evidence(now.get("evidence"))
-        as_of = now.get("as_of")
-        assessment = AssessmentAdded(render_value(now.get("status", _MISSING)),
-                                     render_value(as_of) if as_of is not None else None, labels, cited)
+        as_of = render_value(now["as_of"]) if now.get("as_of") is not None else None
+        status = render_value(now.get("status", _MISSING))
+        assessment = AssessmentAdded(status, as_of, labels, cited)
     else:
         _compare(was, now, "assessment", ("assessment",), fields)
     return PledgeChange(tuple(fields), tuple(observations), assessment)
@@ -257,8 +267,9 @@ def diff(base: Ledger, head: Ledger, as_of: date, base_label: str, head_label: s
     old_index, new_index = base.pledge_index(), head.pledge_index()
     added = [p for i, p in sorted(new_index.items()) if i not in old_index]
     result.added = [_entry(p) for p in added]
-    result.removed = [_entry(p, renamed(p, added)) for i, p in sorted(old_index.items())
-                      if i not in new_index]
+    result.removed = [
+        _entry(p, renamed(p, added)) for i, p in sorted(old_index.items()) if i not in new_index
+    ]
     old_context = Context(base.units, old_index)
     new_context = Context(head.units, new_index)
     for pledge_id, new in sorted(new_index.items()):
@@ -277,10 +288,14 @@ def diff(base: Ledger, head: Ledger, as_of: date, base_label: str, head_label: s
 
 def removal_warning(entry: Entry) -> str:
     if entry.renamed_to:
-        return (f"ids are permanent: '{entry.id}' looks renamed to '{entry.renamed_to}'; "
-                f"keep '{entry.id}' and mark it withdrawn instead")
-    return (f"pledges are withdrawn, not deleted: keep '{entry.id}' and give it an "
-            "assessment with status withdrawn")
+        return (
+            f"ids are permanent: '{entry.id}' looks renamed to '{entry.renamed_to}'; "
+            f"keep '{entry.id}' and mark it withdrawn instead"
+        )
+    return (
+        f"pledges are withdrawn, not deleted: keep '{entry.id}' and give it an "
+        "assessment with status withdrawn"
+    )
 
 
 def _short(value: str | None) -> str:
@@ -301,8 +316,10 @@ def observation_text(obs: ObservationAdded) -> str:
 
 def assessment_text(added: AssessmentAdded) -> str:
     cited = ", ".join(added.evidence) if added.evidence else "none"
-    return (f"assessment {_one_line(added.status or '?')} as of {_one_line(added.as_of or '?')} "
-            f"(evidence: {cited})")
+    return (
+        f"assessment {_one_line(added.status or '?')} as of {_one_line(added.as_of or '?')} "
+        f"(evidence: {cited})"
+    )
 
 
 def field_text(change: FieldChange) -> str:
@@ -323,8 +340,10 @@ def _title(value: str | None) -> str:
 
 
 def to_text(result: Diff) -> str:
-    lines = [f"Ledger changes from {result.base} to {result.head}; "
-             f"statuses as of {result.as_of.isoformat()}"]
+    lines = [
+        f"Ledger changes from {result.base} to {result.head}; "
+        f"statuses as of {result.as_of.isoformat()}"
+    ]
     if result.empty:
         lines.append("no pledge changes")
     if result.added:
@@ -333,7 +352,8 @@ def to_text(result: Diff) -> str:
     if result.removed:
         lines.append(f"removed ({len(result.removed)}):")
         for entry in result.removed:
-            lines.append(f"  - {entry.id}{_title(entry.title)} [{entry.file}:{entry.line} in the base]")
+            where = f"{entry.file}:{entry.line} in the base"
+            lines.append(f"  - {entry.id}{_title(entry.title)} [{where}]")
             lines.append(f"    warning: {removal_warning(entry)}")
     if result.changed:
         lines.append(f"changed ({len(result.changed)}):")
@@ -352,11 +372,20 @@ def to_json(result: Diff) -> str:
         "base": result.base,
         "head": result.head,
         "as_of": result.as_of.isoformat(),
-        "added": [{"id": e.id, "title": e.title, "file": e.file, "line": e.line}
-                  for e in result.added],
-        "removed": [{"id": e.id, "title": e.title, "file": e.file, "line": e.line,
-                     "renamed_to": e.renamed_to, "warning": removal_warning(e)}
-                    for e in result.removed],
+        "added": [
+            {"id": e.id, "title": e.title, "file": e.file, "line": e.line} for e in result.added
+        ],
+        "removed": [
+            {
+                "id": e.id,
+                "title": e.title,
+                "file": e.file,
+                "line": e.line,
+                "renamed_to": e.renamed_to,
+                "warning": removal_warning(e),
+            }
+            for e in result.removed
+        ],
         "changed": [_changed_json(c) for c in result.changed],
         "transitions": [{"id": t.id, "from": t.old, "to": t.new} for t in result.transitions],
     }
@@ -374,8 +403,11 @@ def _changed_json(item: Changed) -> dict[str, Any]:
             {"period": o.period, "value": o.value, "unit": o.unit, "evidence": list(o.evidence)}
             for o in item.change.observations
         ],
-        "assessment_added": None if assessment is None else {
-            "status": assessment.status, "as_of": assessment.as_of,
+        "assessment_added": None
+        if assessment is None
+        else {
+            "status": assessment.status,
+            "as_of": assessment.as_of,
             "evidence": list(assessment.evidence),
         },
     }
@@ -394,20 +426,34 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 
 
 def to_markdown(result: Diff) -> str:
-    lines = [f"## Ledger changes: {md(result.base)} → {md(result.head)}", "",
-             f"Statuses as of {result.as_of.isoformat()}.", ""]
+    lines = [
+        f"## Ledger changes: {md(result.base)} → {md(result.head)}",
+        "",
+        f"Statuses as of {result.as_of.isoformat()}.",
+        "",
+    ]
     if result.empty:
         lines += ["No pledge changes.", ""]
     if result.added:
         lines += [f"### Added ({len(result.added)})", ""]
-        lines += _table(("Pledge", "Title", "File"), [
-            (md(e.id), md(e.title), md(f"{e.file}:{e.line}")) for e in result.added])
+        lines += _table(
+            ("Pledge", "Title", "File"),
+            [(md(e.id), md(e.title), md(f"{e.file}:{e.line}")) for e in result.added],
+        )
     if result.removed:
-        lines += [f"### Removed ({len(result.removed)})", "",
-                  "> **Warning:** pledges are withdrawn, not deleted.", ""]
-        lines += _table(("Pledge", "Title", "Was at", "Warning"), [
-            (md(e.id), md(e.title), md(f"{e.file}:{e.line}"), md(removal_warning(e)))
-            for e in result.removed])
+        lines += [
+            f"### Removed ({len(result.removed)})",
+            "",
+            "> **Warning:** pledges are withdrawn, not deleted.",
+            "",
+        ]
+        lines += _table(
+            ("Pledge", "Title", "Was at", "Warning"),
+            [
+                (md(e.id), md(e.title), md(f"{e.file}:{e.line}"), md(removal_warning(e)))
+                for e in result.removed
+            ],
+        )
     if result.changed:
         lines += [f"### Changed ({len(result.changed)})", ""]
         rows: list[tuple[str, str, str, str]] = []
@@ -417,11 +463,56 @@ def to_markdown(result: Diff) -> str:
             for obs in item.change.observations:
                 rows.append((md(item.id), "observation added", "", md(observation_text(obs))))
             if item.change.assessment:
-                rows.append((md(item.id), "assessment added", "",
-                             md(assessment_text(item.change.assessment))))
+                rows.append(
+                    (
+                        md(item.id),
+                        "assessment added",
+                        "",
+                        md(assessment_text(item.change.assessment)),
+                    )
+                )
         lines += _table(("Pledge", "Change", "Old", "New"), rows)
     if result.transitions:
         lines += [f"### Status transitions ({len(result.transitions)})", ""]
-        lines += _table(("Pledge", "From", "To"), [
-            (md(t.id), md(t.old), md(t.new)) for t in result.transitions])
+        lines += _table(
+            ("Pledge", "From", "To"), [(md(t.id), md(t.old), md(t.new)) for t in result.transitions]
+        )
     return "\n".join(lines).rstrip("\n")
+
+
+def history_events(
+    old: Pledge | None, new: Pledge | None, old_status: str | None, new_status: str | None
+) -> list[str]:
+    """What one commit did to a pledge, as lines for `pledges history`."""
+    from pledges.status import describe_target
+
+    if new is None:
+        return [] if old is None else [f"removed from {old.file}"]
+    if old is None:
+        return [f"added in {new.file}: target {describe_target(new)}; status {new_status}"]
+    change = compare_pledge(old, new)
+    lines = []
+    targets = [f for f in change.fields if f.field.split(".")[0] == "target"]
+    if targets:
+        before, after = describe_target(old), describe_target(new)
+        if before != after:
+            lines.append(f"target changed: {before} → {after}")
+        else:
+            lines += [f"target changed: {field_text(f)}" for f in targets]
+    lines += [f"added {observation_text(o)}" for o in change.observations]
+    if change.assessment:
+        lines.append(f"added {assessment_text(change.assessment)}")
+    for item in change.fields:
+        head = item.field.split(".")[0].split("[")[0]
+        if head in {"progress", "assessment"}:
+            lines.append(f"{field_text(item)}")
+    edited = []
+    for item in change.fields:
+        head = item.field.split(".")[0].split("[")[0]
+        if head not in {"target", "progress", "assessment"} and head not in edited:
+            edited.append(head)
+    if edited:
+        lines.append("edited: " + ", ".join(edited))
+    if old_status != new_status:
+        lines.append(f"status: {old_status} → {new_status}")
+    return [_one_line(line) for line in lines]

@@ -9,6 +9,7 @@ It never raises on bad input: problems come back as diagnostics.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,14 +34,20 @@ _FALSES = frozenset({"false", "False", "FALSE"})
 
 @dataclass
 class Document:
-    """The data of one YAML file with the position of every node."""
+    """The data of one YAML file with the position of every node.
+
+    Positions may be loaded lazily (`load_marks`): most runs never need them.
+    """
 
     file: str
     data: Any = None
     marks: Marks = field(default_factory=dict)
+    load_marks: Callable[[], Marks] | None = field(default=None, repr=False, compare=False)
 
     def position(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """Line and column of the node at `path`, or of the nearest ancestor that has one."""
+        if self.load_marks is not None:
+            self.marks, self.load_marks = self.load_marks(), None
         probe = path
         while probe:
             mark = self.marks.get(probe)

@@ -89,7 +89,19 @@ def all_rules() -> dict[str, Rule]:
     )
 
     out: dict[str, Rule] = {}
-    for module in (ids, references, dates, evidence, numbers, targets, assessments, registry):
+    from pledges import rules_pr
+
+    for module in (
+        ids,
+        references,
+        dates,
+        evidence,
+        numbers,
+        targets,
+        assessments,
+        registry,
+        rules_pr,
+    ):
         for rule in module.RULES:
             out[rule.code] = rule
     return out

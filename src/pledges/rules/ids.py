@@ -6,6 +6,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from pledges.diagnostics import Diagnostic, Severity
+from pledges.model import Pledge
 from pledges.rules import Rule, RuleContext
 
 DUPLICATE_ID = Rule("PL201", Severity.ERROR, "two pledges share an id")
@@ -27,14 +28,15 @@ def normalize_id(value: str) -> str:
 def check(ctx: RuleContext) -> Iterator[Diagnostic]:
     """`id: a/b` twice is PL201 at the second (naming the first); `id: A/b` beside
     `id: a/b` is PL202. Files are visited in sorted order, so "first" is stable."""
-    seen: dict[str, tuple[str, int, int, str]] = {}
+    seen: dict[str, Pledge] = {}
     for pledge in ctx.ledger.pledges:
-        line, column = pledge.position("id")
         norm = normalize_id(pledge.id)
-        first = seen.get(norm)
-        if first is None:
-            seen[norm] = (pledge.file, line, column, pledge.id)
+        earlier = seen.get(norm)
+        if earlier is None:
+            seen[norm] = pledge
             continue
+        line, column = earlier.position("id")
+        first = (earlier.file, line, column, earlier.id)
         where = f"{first[0]}:{first[1]}:{first[2]}"
         if first[3] == pledge.id:
             yield ctx.at(
@@ -57,6 +59,9 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
         source = ledger_file.source
         if source is None or source.id is None:
             continue
+        if source.id not in sources:
+            sources[source.id] = ledger_file.doc.file
+            continue
         line, column = ledger_file.doc.position(("source", "id"))
         if source.id in sources:
             yield Diagnostic(
@@ -69,5 +74,3 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
                 "one file per source document",
                 "$.source.id",
             )
-        else:
-            sources[source.id] = f"{ledger_file.doc.file}:{line}:{column}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from functools import cache
 from collections.abc import Iterable, Iterator
 
 from pledges.diagnostics import Diagnostic, Severity
@@ -18,9 +19,33 @@ UNKNOWN_TAG = Rule("PL214", Severity.ERROR, "a tag outside the tag vocabulary")
 RULES = (UNKNOWN_SOURCE, UNKNOWN_PLEDGE, UNKNOWN_JURISDICTION, UNKNOWN_UNIT, UNKNOWN_TAG)
 
 
+_MANY = 200
+
+
 def did_you_mean(value: str, options: Iterable[str]) -> str | None:
-    close = difflib.get_close_matches(value, list(options), n=1, cutoff=0.6)
+    candidates = list(options)
+    if len(candidates) > _MANY:
+        candidates = _neighbours(value, tuple(candidates))
+    close = difflib.get_close_matches(value, candidates, n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
+
+
+@cache
+def _index(candidates: tuple[str, ...]) -> dict[str, list[str]]:
+    index: dict[str, list[str]] = {}
+    for candidate in candidates:
+        index.setdefault("tail:" + candidate.rsplit("/", 1)[-1], []).append(candidate)
+        index.setdefault(f"head:{candidate[:2]}:{len(candidate)}", []).append(candidate)
+    return index
+
+
+def _neighbours(value: str, candidates: tuple[str, ...]) -> list[str]:
+    """A large ledger narrowed to plausible neighbours: difflib is slow per pair."""
+    index = _index(candidates)
+    found = list(index.get("tail:" + value.rsplit("/", 1)[-1], []))
+    for size in range(len(value) - 2, len(value) + 3):
+        found += index.get(f"head:{value[:2]}:{size}", [])
+    return found[:_MANY]
 
 
 def _evidence_lists(pledge: Pledge) -> Iterator[tuple[tuple[str | int, ...], tuple[Evidence, ...]]]:
