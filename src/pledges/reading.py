@@ -74,7 +74,7 @@ def decode(name: str, data: bytes) -> RawFile | Diagnostic:
 
 def conflict_markers_in(name: str, text: str) -> list[Diagnostic]:
     """Merge-conflict markers left in a file, found before the YAML parser sees them."""
-    found = []
+    found: list[Diagnostic] = []
     if "<<<<<<<" not in text and "=======" not in text and ">>>>>>>" not in text:
         return found
     for number, line in enumerate(text.splitlines(), start=1):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from functools import cache
 from collections.abc import Iterable, Iterator
+from functools import cache
 
 from pledges.diagnostics import Diagnostic, Severity
 from pledges.model import Evidence, Pledge
