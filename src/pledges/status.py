@@ -98,7 +98,15 @@ def figure(pledge: Pledge, as_of: date, units: Mapping[str, Unit]) -> Figure | N
         first = min(o.period.start for o, _ in inside if o.period)
         last = max(o.period.end for o, _ in inside if o.period)
         flagged = any(o.outcome for o, _ in inside)
-        span = Period(f"{first.isoformat()}/{last.isoformat()}", first, last)
+        periods = sorted((o.period for o, _ in inside if o.period), key=lambda p: p.start)
+        text = (
+            periods[0].text
+            if len(periods) == 1
+            else (
+                f"{periods[0].text.split('/')[0]}/{max(periods, key=lambda p: p.end).text.split('/')[-1]}"
+            )
+        )
+        span = Period(text, first, last)
         total = sum(v for _, v in inside)
         return Figure(total, span, last == deadline.end or flagged, flagged)
     ordered = sorted(enumerate(usable), key=lambda iv: (iv[1][0].period.end, iv[0]))  # type: ignore[union-attr]
