@@ -305,7 +305,8 @@ def list_pledges(
     if output_format is ListFormat.table:
         console.print(list_table(rows))
     else:
-        console.out(rows_as(rows, output_format.value), highlight=False)
+        # plain text of any size: straight to stdout, not through rich's line wrapping
+        sys.stdout.write(rows_as(rows, output_format.value) + "\n")
     _warn_if_broken(result)
 
 
@@ -388,6 +389,10 @@ def rules() -> None:
 
 
 def main() -> None:
+    import gc
+
+    # A short-lived process that builds many small objects: skip the cyclic collector.
+    gc.disable()
     try:
         app()
     except KeyboardInterrupt:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 
 _SINGLE = re.compile(
@@ -68,7 +69,12 @@ def parse_period(value: object, *, allow_span: bool = False) -> Period:
     """Parse a period as written in YAML (a year may be an integer)."""
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise PeriodError(f"a period is text like 2025 or 2023-Q1, not {type_name(value)}")
-    text = str(value)
+    return _parse_text(str(value), allow_span)
+
+
+@lru_cache(maxsize=4096)
+def _parse_text(text: str, allow_span: bool) -> Period:
+    # A ledger repeats a few hundred period strings many thousand times.
     if "/" in text:
         if not allow_span:
             raise PeriodError(f"'{text}' is a span; a single period is expected here")

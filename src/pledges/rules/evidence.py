@@ -30,16 +30,33 @@ def url_problem(url: str) -> str | None:
     return None
 
 
-def _urls(node: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "url" and isinstance(value, str):
-                yield (*path, key), value
-            else:
-                yield from _urls(value, (*path, key))
-    elif isinstance(node, list):
-        for index, item in enumerate(node):
-            yield from _urls(item, (*path, index))
+def _urls(data: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every place a URL may stand: the source, and evidence items."""
+    if not isinstance(data, dict):
+        return
+    source = data.get("source")
+    if isinstance(source, dict) and isinstance(source.get("url"), str):
+        yield ("source", "url"), source["url"]
+    pledges = data.get("pledges")
+    for index, pledge in enumerate(pledges if isinstance(pledges, list) else []):
+        if not isinstance(pledge, dict):
+            continue
+        path = ("pledges", index)
+        for keys, items in _evidence_lists(pledge):
+            for number, item in enumerate(items if isinstance(items, list) else []):
+                if isinstance(item, dict) and isinstance(item.get("url"), str):
+                    yield (*path, *keys, number, "url"), item["url"]
+
+
+def _evidence_lists(pledge: dict[str, Any]) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    for key in ("baseline", "assessment"):
+        holder = pledge.get(key)
+        if isinstance(holder, dict):
+            yield (key, "evidence"), holder.get("evidence")
+    progress = pledge.get("progress")
+    for index, obs in enumerate(progress if isinstance(progress, list) else []):
+        if isinstance(obs, dict):
+            yield ("progress", index, "evidence"), obs.get("evidence")
 
 
 def check(ctx: RuleContext) -> Iterator[Diagnostic]:
@@ -65,7 +82,7 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
                 hint="cite a source and quote what supports the verdict",
             )
     for ledger_file in ctx.ledger.files:
-        for path, url in _urls(ledger_file.doc.data, ()):
+        for path, url in _urls(ledger_file.doc.data):
             problem = url_problem(url)
             if problem and url.lower().startswith(("http://", "https://")):
                 line, column = ledger_file.doc.position(path)

@@ -1,0 +1,1598 @@
+"""Generate a large synthetic ledger in the real format, for benchmarks.
+
+    python benchmarks/gen_ledger.py OUT N [--files F] [--seed S] [--seeds DIR|none]
+
+Writes OUT/jurisdictions.yaml and N pledges spread over F ledger files under OUT/cn/.
+The same arguments (and the same seed texts) give byte-identical output: every choice
+comes from one random.Random(seed), and nothing depends on hash order or the clock.
+The ledger is meant to lint clean, so the values are plausible but every rule that
+compares things (ids, references, periods, stretch direction, units) is respected.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import re
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SEEDS = ROOT.parent / "shared" / "seeds"
+
+try:
+    from pledges.registries import BUILTIN_UNITS, TAGS
+except ImportError:  # run with a Python that lacks the package: the registry is stdlib-only
+    sys.path.insert(0, str(ROOT / "src"))
+    from pledges.registries import BUILTIN_UNITS, TAGS
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    slug: str
+    name_en: str
+    zh: str
+    unit: str
+    family: str  # growth | up | down | change
+    tags: tuple[str, ...]
+    low: float
+    high: float
+    decimals: int
+    alt_units: tuple[str, ...] = ()
+    kind: str = "level"
+    summable: bool = False
+
+
+def _m(
+    slug: str,
+    name_en: str,
+    zh: str,
+    unit: str,
+    family: str,
+    tags: str,
+    low: float,
+    high: float,
+    decimals: int,
+    alt: str = "",
+    *,
+    summable: bool = False,
+) -> MetricSpec:
+    return MetricSpec(
+        slug,
+        name_en,
+        zh,
+        unit,
+        family,
+        tuple(tags.split()),
+        low,
+        high,
+        decimals,
+        tuple(alt.split()),
+        "rate" if family == "growth" else "level",
+        summable,
+    )
+
+
+CATALOG: tuple[MetricSpec, ...] = (
+    _m(
+        "gdp-growth", "Real GDP growth", "地区生产总值增长", "percent", "growth", "economy", 4, 9, 1
+    ),
+    _m(
+        "industrial-value-added-growth",
+        "Growth of industrial value added above designated size",
+        "规上工业增加值增长",
+        "percent",
+        "growth",
+        "industry",
+        4,
+        12,
+        1,
+    ),
+    _m(
+        "fixed-asset-investment-growth",
+        "Fixed-asset investment growth",
+        "固定资产投资增长",
+        "percent",
+        "growth",
+        "investment",
+        3,
+        12,
+        1,
+    ),
+    _m(
+        "retail-sales-growth",
+        "Growth of total retail sales of consumer goods",
+        "社会消费品零售总额增长",
+        "percent",
+        "growth",
+        "consumption",
+        4,
+        10,
+        1,
+    ),
+    _m(
+        "budget-revenue-growth",
+        "General public budget revenue growth",
+        "一般公共预算收入增长",
+        "percent",
+        "growth",
+        "fiscal",
+        3,
+        10,
+        1,
+    ),
+    _m(
+        "urban-income-growth",
+        "Urban residents' per-capita disposable income growth",
+        "城镇居民人均可支配收入增长",
+        "percent",
+        "growth",
+        "income",
+        4,
+        8,
+        1,
+    ),
+    _m(
+        "rural-income-growth",
+        "Rural residents' per-capita disposable income growth",
+        "农村居民人均可支配收入增长",
+        "percent",
+        "growth",
+        "income agriculture",
+        5,
+        9,
+        1,
+    ),
+    _m(
+        "digital-economy-growth",
+        "Value added growth of the core digital economy industries",
+        "数字经济核心产业增加值增长",
+        "percent",
+        "growth",
+        "digital industry",
+        8,
+        15,
+        1,
+    ),
+    _m(
+        "exports-growth",
+        "Self-operated exports growth",
+        "自营出口增长",
+        "percent",
+        "growth",
+        "trade",
+        2,
+        8,
+        1,
+    ),
+    _m(
+        "fixed-asset-investment",
+        "Fixed-asset investment",
+        "固定资产投资",
+        "亿元",
+        "up",
+        "investment",
+        100,
+        900,
+        1,
+        "万元",
+    ),
+    _m(
+        "budget-revenue",
+        "General public budget revenue",
+        "一般公共预算收入",
+        "亿元",
+        "up",
+        "fiscal",
+        30,
+        400,
+        2,
+        "万元",
+    ),
+    _m(
+        "exports",
+        "Self-operated exports",
+        "自营出口",
+        "亿美元",
+        "up",
+        "trade",
+        10,
+        200,
+        2,
+        "万美元",
+    ),
+    _m(
+        "foreign-investment",
+        "Actually used foreign investment",
+        "实际利用外资",
+        "亿美元",
+        "up",
+        "investment trade",
+        1,
+        15,
+        2,
+        "万美元",
+        summable=True,
+    ),
+    _m(
+        "new-talent",
+        "Newly attracted talents",
+        "新引进人才",
+        "万人",
+        "up",
+        "talent",
+        0.5,
+        6,
+        1,
+        "persons",
+        summable=True,
+    ),
+    _m(
+        "new-pv-capacity",
+        "New photovoltaic generating capacity",
+        "新增光伏发电装机容量",
+        "万千瓦",
+        "up",
+        "energy",
+        1,
+        20,
+        1,
+        "MW kW",
+        summable=True,
+    ),
+    _m(
+        "new-green-area",
+        "New green area",
+        "新增绿化面积",
+        "万平方米",
+        "up",
+        "environment urban",
+        5,
+        60,
+        0,
+        "m2",
+        summable=True,
+    ),
+    _m(
+        "new-parking-spaces",
+        "New motor-vehicle parking spaces",
+        "新增机动车泊位",
+        "count",
+        "up",
+        "transport urban",
+        500,
+        5000,
+        0,
+        summable=True,
+    ),
+    _m(
+        "new-childcare-places",
+        "New childcare places",
+        "新增托位",
+        "count",
+        "up",
+        "childcare",
+        100,
+        900,
+        0,
+        summable=True,
+    ),
+    _m(
+        "elderly-care-beds",
+        "Elderly-care beds",
+        "养老机构床位",
+        "count",
+        "up",
+        "elderly-care",
+        800,
+        6000,
+        0,
+    ),
+    _m(
+        "new-urban-jobs",
+        "New urban jobs",
+        "城镇新增就业",
+        "万人",
+        "up",
+        "employment",
+        0.5,
+        5,
+        2,
+        "persons",
+        summable=True,
+    ),
+    _m(
+        "vocational-training",
+        "Vocational skills training",
+        "开展职业技能培训",
+        "万人次",
+        "up",
+        "employment education",
+        1,
+        10,
+        1,
+        "person-times",
+        summable=True,
+    ),
+    _m(
+        "new-5g-base-stations",
+        "New 5G base stations",
+        "新建5G基站",
+        "万个",
+        "up",
+        "digital",
+        0.1,
+        1.5,
+        2,
+        "count",
+        summable=True,
+    ),
+    _m(
+        "high-standard-farmland",
+        "High-standard farmland built",
+        "建成高标准农田",
+        "万亩",
+        "up",
+        "agriculture land",
+        0.5,
+        8,
+        2,
+        "亩 hectares",
+        summable=True,
+    ),
+    _m("grain-output", "Grain output", "粮食总产量", "亿斤", "up", "agriculture", 1, 8, 2, "斤"),
+    _m(
+        "new-roads",
+        "New and rebuilt roads",
+        "新建改建道路",
+        "km",
+        "up",
+        "transport",
+        5,
+        80,
+        1,
+        "m",
+        summable=True,
+    ),
+    _m(
+        "urban-disposable-income",
+        "Urban residents' per-capita disposable income",
+        "城镇居民人均可支配收入",
+        "元/人",
+        "up",
+        "income",
+        50000,
+        90000,
+        0,
+        "万元/人",
+    ),
+    _m(
+        "gdp-per-capita",
+        "GDP per registered resident",
+        "户籍人均生产总值",
+        "万元/人",
+        "up",
+        "economy income",
+        10,
+        30,
+        2,
+        "元/人",
+    ),
+    _m(
+        "high-tech-output",
+        "High-tech industry value added",
+        "高新技术产业增加值",
+        "亿元",
+        "up",
+        "industry innovation",
+        50,
+        600,
+        1,
+        "万元",
+    ),
+    _m(
+        "rd-intensity",
+        "R&D expenditure as a share of GDP",
+        "全社会R&D经费支出占地区生产总值比重",
+        "percent",
+        "up",
+        "innovation",
+        2,
+        5,
+        1,
+    ),
+    _m("forest-cover", "Forest cover", "森林覆盖率", "percent", "up", "environment", 30, 70, 1),
+    _m(
+        "good-air-days",
+        "Share of days with good air quality",
+        "空气质量优良天数比率",
+        "percent",
+        "up",
+        "environment",
+        85,
+        96,
+        1,
+    ),
+    _m(
+        "life-expectancy",
+        "Life expectancy at birth",
+        "人均预期寿命",
+        "years",
+        "up",
+        "health",
+        81,
+        84,
+        1,
+    ),
+    _m(
+        "sports-area-per-capita",
+        "Sports ground area per person",
+        "人均体育场地面积",
+        "m2",
+        "up",
+        "sports",
+        2,
+        4,
+        1,
+    ),
+    _m(
+        "tourist-visits",
+        "Tourist visits",
+        "接待游客",
+        "万人次",
+        "up",
+        "tourism",
+        500,
+        4000,
+        0,
+        "person-times",
+    ),
+    _m(
+        "tourism-revenue",
+        "Total tourism revenue",
+        "旅游总收入",
+        "亿元",
+        "up",
+        "tourism",
+        50,
+        600,
+        1,
+        "万元",
+    ),
+    _m(
+        "cultural-venues",
+        "New community cultural venues",
+        "新建城乡社区文化家园",
+        "count",
+        "up",
+        "culture",
+        5,
+        60,
+        0,
+        summable=True,
+    ),
+    _m(
+        "affordable-housing",
+        "Households in affordable housing",
+        "保障性住房覆盖家庭",
+        "households",
+        "up",
+        "housing",
+        500,
+        5000,
+        0,
+        summable=True,
+    ),
+    _m(
+        "old-communities-renovated",
+        "Old residential communities renovated",
+        "改造老旧小区",
+        "count",
+        "up",
+        "housing urban",
+        10,
+        80,
+        0,
+        summable=True,
+    ),
+    _m(
+        "sewage-capacity",
+        "New sewage treatment capacity",
+        "新增污水处理能力",
+        "万立方米",
+        "up",
+        "water",
+        1,
+        20,
+        1,
+        "m3",
+        summable=True,
+    ),
+    _m(
+        "electricity-use",
+        "Electricity consumption",
+        "全社会用电量",
+        "亿千瓦时",
+        "up",
+        "energy",
+        50,
+        400,
+        1,
+        "万千瓦时 kWh",
+    ),
+    _m(
+        "waste-recycled",
+        "Domestic waste recycled",
+        "生活垃圾回收利用量",
+        "万吨",
+        "up",
+        "environment",
+        5,
+        60,
+        1,
+        "t",
+    ),
+    _m(
+        "new-ev-chargers",
+        "New electric-vehicle charging piles",
+        "新建公共充电桩",
+        "count",
+        "up",
+        "energy transport",
+        200,
+        3000,
+        0,
+        summable=True,
+    ),
+    _m(
+        "gdp-per-capita-usd",
+        "GDP per capita in US dollars",
+        "人均地区生产总值",
+        "USD",
+        "up",
+        "economy",
+        15000,
+        35000,
+        0,
+    ),
+    _m(
+        "minimum-wage",
+        "Monthly minimum wage",
+        "月最低工资标准",
+        "CNY",
+        "up",
+        "income employment",
+        1800,
+        2600,
+        0,
+    ),
+    _m(
+        "village-collective-income",
+        "Average collective income per village",
+        "村均集体经济收入",
+        "万元",
+        "up",
+        "agriculture income",
+        80,
+        300,
+        0,
+    ),
+    _m(
+        "built-up-area",
+        "Built-up urban area",
+        "城市建成区面积",
+        "km2",
+        "up",
+        "urban land",
+        40,
+        200,
+        1,
+    ),
+    _m(
+        "renewable-capacity",
+        "Renewable generating capacity",
+        "可再生能源装机",
+        "GW",
+        "up",
+        "energy",
+        0.5,
+        5,
+        2,
+        "MW",
+    ),
+    _m(
+        "urbanisation-rise",
+        "Rise in the urbanisation rate",
+        "常住人口城镇化率提高",
+        "percentage-points",
+        "up",
+        "urban",
+        0.5,
+        3,
+        1,
+    ),
+    _m(
+        "wellbeing-index",
+        "Residents' wellbeing index",
+        "居民幸福感指数",
+        "index",
+        "up",
+        "governance",
+        85,
+        95,
+        1,
+    ),
+    _m(
+        "business-environment-rank",
+        "Rank in the provincial business environment evaluation",
+        "营商环境评价全省排名",
+        "rank",
+        "down",
+        "governance",
+        1,
+        20,
+        0,
+    ),
+    _m(
+        "urban-unemployment-rate",
+        "Surveyed urban unemployment rate",
+        "城镇调查失业率",
+        "percent",
+        "down",
+        "employment",
+        4.5,
+        6,
+        1,
+    ),
+    _m(
+        "approval-days",
+        "Approval time for industrial projects",
+        "工业项目审批时间",
+        "days",
+        "down",
+        "governance",
+        10,
+        60,
+        0,
+    ),
+    _m(
+        "energy-consumption",
+        "Total energy consumption",
+        "能源消费总量",
+        "万吨标煤",
+        "down",
+        "energy",
+        200,
+        900,
+        1,
+        "tce",
+    ),
+    _m(
+        "water-use",
+        "Total water use",
+        "用水总量",
+        "万立方米",
+        "down",
+        "water",
+        5000,
+        40000,
+        0,
+        "m3",
+    ),
+    _m(
+        "work-safety-deaths",
+        "Deaths in work-safety accidents",
+        "生产安全事故死亡人数",
+        "persons",
+        "down",
+        "safety",
+        5,
+        40,
+        0,
+    ),
+    _m(
+        "energy-intensity-change",
+        "Change in energy consumption per unit of GDP",
+        "单位地区生产总值能耗下降",
+        "percent",
+        "change",
+        "energy",
+        3,
+        16,
+        1,
+    ),
+    _m(
+        "carbon-intensity-change",
+        "Change in CO2 emissions per unit of GDP",
+        "单位地区生产总值二氧化碳排放下降",
+        "percent",
+        "change",
+        "energy environment",
+        3,
+        18,
+        1,
+    ),
+    _m(
+        "water-intensity-change",
+        "Change in water use per 10,000 CNY of GDP",
+        "万元地区生产总值用水量下降",
+        "percent",
+        "change",
+        "water",
+        3,
+        20,
+        1,
+    ),
+)
+
+QUALITATIVE: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    (
+        "power-facilities",
+        "Put the new power tunnel and substations into service",
+        "力争投用电力隧道和变电站",
+        ("energy", "urban"),
+    ),
+    (
+        "river-award",
+        "Win the provincial award for water management again",
+        "持续推进“污水零直排区”建设，力争再夺大禹鼎",
+        ("water", "environment"),
+    ),
+    (
+        "future-factory",
+        "Build a provincial future factory",
+        "打造省级未来工厂",
+        ("industry", "digital"),
+    ),
+    (
+        "metro-extension",
+        "Start the metro extension works",
+        "开工建设地铁延伸段",
+        ("transport", "urban"),
+    ),
+    (
+        "one-stop-service",
+        "Make all administrative services available at one window",
+        "深化“最多跑一次”改革，实现政务服务一窗通办",
+        ("governance",),
+    ),
+    ("school-merger", "Set up new education groups", "组建新型教共体", ("education",)),
+    (
+        "flood-control",
+        "Finish the flood-control embankment upgrade",
+        "完成海塘安澜工程提标加固",
+        ("water", "safety"),
+    ),
+    ("culture-centre", "Open the district culture centre", "建成投用区文化中心", ("culture",)),
+    (
+        "village-revival",
+        "Create model villages of common prosperity",
+        "创建共同富裕示范村",
+        ("agriculture", "income"),
+    ),
+    (
+        "elderly-canteens",
+        "Cover every community with elderly canteens",
+        "老年食堂社区全覆盖",
+        ("elderly-care",),
+    ),
+)
+
+PHRASES: tuple[str, ...] = (
+    "坚持稳中求进工作总基调",
+    "完整准确全面贯彻新发展理念",
+    "加快构建新发展格局",
+    "着力推动高质量发展",
+    "深入实施创新驱动发展战略",
+    "扎实推进共同富裕示范区建设",
+    "持续优化营商环境",
+    "统筹发展和安全",
+    "全面推进乡村振兴",
+    "加快建设现代化产业体系",
+    "大力发展数字经济",
+    "深化“放管服”改革",
+    "推进城市有机更新",
+    "深入打好污染防治攻坚战",
+    "实施十方面民生实事",
+    "加快补齐公共服务短板",
+    "推动消费提质扩容",
+    "扩大有效投资",
+    "强化土地、资金、能耗等要素保障",
+    "着力保障和改善民生",
+    "守牢安全生产底线",
+    "推进基本公共服务均等化",
+    "深入实施人才强区战略",
+    "加快打造创新策源地",
+    "全年实现",
+    "全面完成年度目标任务",
+    "主要经济指标保持平稳较快增长",
+    "经济运行呈现量增质升的良好态势",
+    "重大项目建设提速增效",
+    "招商引资取得新突破",
+    "城乡融合发展水平不断提高",
+    "生态环境质量持续改善",
+)
+
+PREFECTURES: tuple[tuple[str, str, str, str], ...] = (
+    ("hangzhou", "杭州市", "Hangzhou", "330100"),
+    ("ningbo", "宁波市", "Ningbo", "330200"),
+    ("wenzhou", "温州市", "Wenzhou", "330300"),
+    ("jiaxing", "嘉兴市", "Jiaxing", "330400"),
+    ("huzhou", "湖州市", "Huzhou", "330500"),
+    ("shaoxing", "绍兴市", "Shaoxing", "330600"),
+    ("jinhua", "金华市", "Jinhua", "330700"),
+    ("quzhou", "衢州市", "Quzhou", "330800"),
+    ("zhoushan", "舟山市", "Zhoushan", "330900"),
+    ("taizhou", "台州市", "Taizhou", "331000"),
+    ("lishui", "丽水市", "Lishui", "331100"),
+)
+
+SYLLABLES: tuple[tuple[str, str], ...] = (
+    ("江", "jiang"),
+    ("山", "shan"),
+    ("阳", "yang"),
+    ("湖", "hu"),
+    ("安", "an"),
+    ("平", "ping"),
+    ("清", "qing"),
+    ("东", "dong"),
+    ("西", "xi"),
+    ("南", "nan"),
+    ("北", "bei"),
+    ("宁", "ning"),
+    ("德", "de"),
+    ("海", "hai"),
+    ("临", "lin"),
+    ("溪", "xi"),
+    ("城", "cheng"),
+    ("桥", "qiao"),
+    ("华", "hua"),
+    ("兴", "xing"),
+    ("云", "yun"),
+    ("龙", "long"),
+    ("泉", "quan"),
+    ("丰", "feng"),
+    ("昌", "chang"),
+    ("嘉", "jia"),
+    ("永", "yong"),
+    ("富", "fu"),
+    ("明", "ming"),
+    ("新", "xin"),
+)
+
+KINDS = ("work-report", "plan-report", "half-year-summary", "five-year-plan")
+
+NOTES: tuple[str, ...] = (
+    "The source gives the bare figure with no qualifier; read as a floor, the usual reading "
+    "of an expected target.",
+    "The figure is reported in the narrative rather than in the indicator table, so the "
+    "narrative wording is quoted.",
+    "The reported figure includes the cooperation zones (parks); the target does not say "
+    "whether it does, so the comparison may not be strictly like-for-like.",
+    "The deadline follows from the surrounding full-year (全年) measures; the sentence itself "
+    "gives no date.",
+    "The statistical basis changed during the period (新口径), so the baseline is kept only "
+    "for reference.",
+    "An expected (预期性) indicator; the plan table marks binding indicators separately.",
+    "The source rounds the outcome; it is recorded as written.",
+)
+
+OBSERVATION_NOTES: tuple[str, ...] = (
+    "Includes investment in the cooperation zones (parks) (含合作区(园)).",
+    "Reported as about this figure (左右), not an exact figure.",
+    "Preliminary figure; the statistical bulletin may revise it.",
+    "Figure for January to May (1-5月), the latest the source gives.",
+    "Computed at comparable prices, as the table note says.",
+)
+
+OPS_BY_FAMILY: dict[str, tuple[str, ...]] = {
+    "growth": (">=", ">=", ">=", "stretch", "stretch", ">", "about", "between"),
+    "up": (">=", ">=", ">=", ">=", ">", "stretch", "about", "about", "between", "set_by"),
+    "down": ("<=", "<=", "<=", "<", "stretch", "between"),
+    "change": ("<=", "<=", "set_by"),
+}
+
+# Every file starts with these, so even a small ledger has every kind of target.
+FORCED_KINDS = (
+    "anchor",
+    "ref",
+    "between",
+    "about",
+    "set_by",
+    "sum",
+    ">",
+    "<=",
+    "<",
+    "qualitative",
+    "withdrawn",
+)
+
+_RESOLVING = re.compile(
+    r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(inf|Inf|INF)"
+    r"|\.(nan|NaN|NAN)|~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[0-9]{4}-[0-9]{2}-[0-9]{2}.*"
+    r"|y|Y|n|N|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF"
+)
+_BAD_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@` ")
+_FRAGMENT = re.compile(r"[\u4e00-\u9fff0-9A-Za-z.%（）、“”《》·]{8,28}")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def scalar(text: str, *, flow: bool = False) -> str:
+    """The text as a YAML scalar: plain when that reads back as the same string."""
+    plain = (
+        bool(text)
+        and text[0] not in _BAD_FIRST
+        and text == text.strip()
+        and ": " not in text
+        and " #" not in text
+        and not text.endswith(":")
+        and not (flow and any(c in text for c in ",[]{}"))
+        and all(c >= " " and c not in "\x7f\x85\u2028\u2029\ufeff" for c in text)
+        and _RESOLVING.fullmatch(text) is None
+    )
+    return text if plain else json.dumps(text, ensure_ascii=False)
+
+
+def number(value: float, decimals: int) -> str:
+    if decimals <= 0:
+        return str(round(value))
+    text = repr(round(value, decimals))
+    return f"{value:.{decimals}f}" if "e" in text else text
+
+
+def period(value: int | str) -> str:
+    return str(value) if isinstance(value, int) else scalar(value)
+
+
+def seed_fragments(folder: Path | None) -> list[str]:
+    """Clauses of real source texts, in a stable order; the built-in phrases without them."""
+    found: dict[str, None] = {}
+    if folder is not None and folder.is_dir():
+        for path in sorted(folder.glob("*.txt")):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            for fragment in _FRAGMENT.findall(text):
+                if len(_CJK.findall(fragment)) >= 6:
+                    found.setdefault(fragment, None)
+    return list(found) if len(found) >= 50 else list(PHRASES)
+
+
+@dataclass(frozen=True)
+class District:
+    slug: str
+    name: str
+    name_en: str
+    level: str
+    code: str | None
+    prefecture: tuple[str, str, str, str]
+
+    @property
+    def id(self) -> str:
+        return f"cn/zhejiang/{self.prefecture[0]}/{self.slug}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.prefecture[1]}{self.name}"
+
+
+@dataclass(frozen=True)
+class FilePlan:
+    district: District
+    kind: str
+    year: int
+    source_id: str
+    path: str
+
+
+def make_districts(rng: random.Random, count: int) -> list[District]:
+    pairs = [(a, b) for a in SYLLABLES for b in SYLLABLES if a[1] != b[1]]
+    rng.shuffle(pairs)
+    districts: list[District] = []
+    seen: set[str] = set()
+    per_prefecture: dict[str, int] = {}
+    for index in range(count):
+        first, second = pairs[index % len(pairs)]
+        slug = first[1] + second[1]
+        if slug in seen:
+            slug = f"{slug}{index}"
+        seen.add(slug)
+        prefecture = PREFECTURES[index % len(PREFECTURES)]
+        serial = per_prefecture.get(prefecture[0], 0) + 1
+        per_prefecture[prefecture[0]] = serial
+        county = rng.random() < 0.3
+        suffix, suffix_en = ("县", "County") if county else ("区", "District")
+        code = f"{prefecture[3][:4]}{serial:02d}" if serial < 100 else None
+        districts.append(
+            District(
+                slug,
+                first[0] + second[0] + suffix,
+                f"{slug.capitalize()} {suffix_en}",
+                "county" if county else "district",
+                code,
+                prefecture,
+            )
+        )
+    return districts
+
+
+def plan_files(rng: random.Random, files: int) -> list[FilePlan]:
+    districts = make_districts(rng, max(1, math.ceil(files / 4)))
+    combos = [(kind, year) for kind in KINDS[:3] for year in range(2017, 2026)]
+    combos += [("five-year-plan", 2016), ("five-year-plan", 2021)]
+    plans: list[FilePlan] = []
+    per_district: dict[str, list[tuple[str, int]]] = {}
+    for index in range(files):
+        district = districts[index % len(districts)]
+        if district.slug not in per_district:
+            choices = list(combos)
+            rng.shuffle(choices)
+            per_district[district.slug] = choices
+        queue = per_district[district.slug]
+        kind, year = queue.pop() if queue else ("work-report", 2017 + index)
+        stem = (
+            f"{'13th' if year == 2016 else '14th'}-five-year-plan"
+            if kind == "five-year-plan"
+            else f"{year}-{kind}"
+        )
+        plans.append(
+            FilePlan(
+                district,
+                kind,
+                year,
+                f"{district.slug}-{stem}",
+                f"cn/zhejiang/{district.prefecture[0]}/{district.slug}/{stem}.yaml",
+            )
+        )
+    return plans
+
+
+SOURCE_TITLES = {
+    "work-report": ("{name}{year}年政府工作报告", "{name_en} government work report {year}"),
+    "plan-report": (
+        "{name}{prev}年国民经济和社会发展计划执行情况与{year}年国民经济和社会发展计划草案",
+        "{name_en} report on the execution of the {prev} plan and the draft {year} plan",
+    ),
+    "half-year-summary": (
+        "{name}{year}年上半年工作总结和下半年工作思路",
+        "{name_en} summary of work in the first half of {year}",
+    ),
+    "five-year-plan": (
+        "{name}国民经济和社会发展第{ordinal}个五年规划纲要",
+        "{name_en} {ordinal_en} Five-Year Plan for Economic and Social Development",
+    ),
+}
+
+
+class FileWriter:
+    """Writes one ledger file; `lines` collects its text."""
+
+    def __init__(self, gen: Generator, plan: FilePlan, count: int) -> None:
+        self.gen = gen
+        self.rng = gen.rng
+        self.plan = plan
+        self.count = count
+        self.lines: list[str] = []
+        self.anchor_id: str | None = None
+        if plan.kind == "five-year-plan":
+            self.made: int | str = plan.year
+            self.deadline_year = plan.year + 4
+        elif plan.kind == "half-year-summary":
+            self.made = f"{plan.year}-07"
+            self.deadline_year = plan.year
+        else:
+            self.made = f"{plan.year}-0{self.rng.randint(1, 2)}"
+            self.deadline_year = plan.year
+
+    def quote(self, core: str, chance: float = 0.75) -> str:
+        if self.rng.random() < chance:
+            core = f"{self.rng.choice(self.gen.fragments)}，{core}"
+            if self.rng.random() < 0.4:
+                core = f"{self.rng.choice(self.gen.fragments)}，{core}"
+        return core
+
+    def evidence_source(self) -> str:
+        """Usually the file's own source; sometimes a later report of the same district."""
+        siblings = self.gen.by_district[self.plan.district.slug]
+        if len(siblings) > 1 and self.rng.random() < 0.25:
+            return self.rng.choice(siblings)
+        return self.plan.source_id
+
+    def evidence(self, indent: str, core: str) -> None:
+        items = 2 if self.rng.random() < 0.3 else 1
+        self.lines.append(f"{indent}evidence:")
+        for _ in range(items):
+            quote = scalar(self.quote(core, 0.7))
+            if self.rng.random() < 0.1:
+                slug = self.plan.district.slug
+                year = self.plan.year + self.rng.randint(0, 1)
+                self.lines += [
+                    f"{indent}  - url: https://www.{slug}.gov.cn/art/{year}"
+                    f"/{self.rng.randint(1, 12)}/{self.rng.randint(1, 28)}"
+                    f"/art_{self.rng.randint(1000, 99999)}.html",
+                    f"{indent}    title: {scalar(self.plan.district.full_name + '统计公报')}",
+                    f"{indent}    date: {year}-{self.rng.randint(1, 12):02d}",
+                    f"{indent}    quote: {quote}",
+                ]
+            else:
+                self.lines += [
+                    f"{indent}  - source: {self.evidence_source()}",
+                    f"{indent}    quote: {quote}",
+                ]
+
+    def write(self) -> str:
+        plan = self.plan
+        district = plan.district
+        names = {
+            "name": district.full_name,
+            "name_en": district.name_en,
+            "year": plan.year,
+            "prev": plan.year - 1,
+            "ordinal": "十三" if plan.year == 2016 else "十四",
+            "ordinal_en": "13th" if plan.year == 2016 else "14th",
+        }
+        title, title_en = (t.format(**names) for t in SOURCE_TITLES[plan.kind])
+        depth = plan.path.count("/")
+        self.lines += [
+            f"# yaml-language-server: $schema={'../' * (depth + 1)}schema/ledger-file.schema.json",
+            "# Synthetic benchmark data generated by benchmarks/gen_ledger.py; not a real source.",
+            "source:",
+            f"  id: {plan.source_id}",
+            f"  title: {scalar(title)}",
+            f"  title_en: {scalar(title_en)}",
+            f"  publisher: {scalar(district.full_name + '人民政府')}",
+            f"  jurisdiction: {district.id}",
+            f"  date: {period(self.made)}",
+            f"  url: https://www.{district.slug}.gov.cn/art/{plan.year}/{self.rng.randint(1, 3)}"
+            f"/{self.rng.randint(1, 28)}/art_{self.rng.randint(1000, 99999)}.html",
+            "  language: zh-Hans",
+        ]
+        if self.rng.random() < 0.5:
+            self.note("  ", self.rng.choice(NOTES))
+        self.lines += ["", "pledges:" if self.count else "pledges: []"]
+        for index in range(self.count):
+            if index % 8 == 0:
+                self.section(index)
+            kind = FORCED_KINDS[index] if index < len(FORCED_KINDS) else "random"
+            self.pledge(kind)
+        return "\n".join(self.lines) + "\n"
+
+    def section(self, index: int) -> None:
+        label = self.rng.choice(self.gen.fragments)
+        self.lines += ["", "  # " + "-" * 75, f"  # {index // 8 + 1}: {label}", "  # " + "-" * 75]
+
+    def note(self, indent: str, text: str) -> None:
+        self.lines.append(f"{indent}note: >-")
+        self.lines += [f"{indent}  {line}" for line in textwrap.wrap(text, 88 - len(indent))]
+
+    def pledge_id(self, stem: str, slug: str) -> str:
+        base = f"{self.plan.district.slug}/{stem}/{slug}"
+        candidate, serial = base, 1
+        while candidate in self.gen.pledge_ids:
+            serial += 1
+            candidate = f"{base}-{serial}"
+        self.gen.pledge_ids.add(candidate)
+        return candidate
+
+    def pledge(self, kind: str) -> None:
+        rng = self.rng
+        if kind == "qualitative" or (kind == "random" and rng.random() < 0.08):
+            self.qualitative()
+            return
+        spec = self.pick_metric(kind)
+        op = self.pick_op(kind, spec)
+        multi_year = self.plan.kind == "five-year-plan" or op == "sum"
+        start_year = self.plan.year
+        deadline_year = (
+            self.deadline_year
+            if self.plan.kind == "five-year-plan"
+            else (start_year + 2 if op == "sum" else self.deadline_year)
+        )
+        made: int | str | None = None
+        if self.plan.kind == "plan-report" and not multi_year and rng.random() < 0.3:
+            # the report also records last year's targets with their outcomes
+            start_year = deadline_year = self.plan.year - 1
+            made = start_year
+        stem = (
+            ("13th-fyp" if self.plan.year == 2016 else "14th-fyp")
+            if self.plan.kind == "five-year-plan"
+            else str(deadline_year)
+        )
+        pledge_id = self.pledge_id(stem, spec.slug)
+        if kind == "anchor":
+            self.anchor_id = pledge_id
+        value = round(rng.uniform(spec.low, spec.high), spec.decimals)
+        label = "%" if spec.unit == "percent" else BUILTIN_UNITS[spec.unit].name
+        shown = number(value, spec.decimals)
+        target, core, title = self.target(op, spec, value, label, shown, deadline_year)
+        lines = self.lines
+        lines += [
+            "",
+            f"  - id: {pledge_id}",
+            f"    title: {scalar(title)}",
+            f"    quote: {scalar(self.quote(core))}",
+        ]
+        if made is not None:
+            lines.append(f"    made: {made}")
+        if multi_year:
+            lines.append(f"    start: {start_year}")
+        lines.append(f"    deadline: {deadline_year}")
+        if rng.random() < 0.03:
+            lines.append(
+                f"    jurisdiction: cn/zhejiang/{self.plan.district.prefecture[0]}"
+                "   # a city-wide pledge restated in the district's report"
+            )
+        if spec.family == "change" or (multi_year and rng.random() < 0.3):
+            lines.append("    binding: true")
+        lines.append(f"    tags: [{', '.join(self.tags(spec))}]")
+        lines.append(f"    metric: {self.metric(spec, op)}")
+        if op != "sum" and spec.family != "change" and rng.random() < 0.5:
+            self.baseline(spec, value, start_year, label)
+        lines.append(f"    target: {target}")
+        if op != "set_by":
+            self.progress(spec, op, value, start_year, deadline_year, label)
+        self.verdict(kind, op, start_year, deadline_year)
+        self.related(spec.slug, pledge_id)
+        if rng.random() < 0.45:
+            self.note("    ", rng.choice(NOTES))
+
+    def tags(self, spec: MetricSpec) -> list[str]:
+        tags = list(spec.tags)
+        if self.rng.random() < 0.2:
+            extra = self.rng.choice(TAGS)
+            if extra not in tags:
+                tags.append(extra)
+        return tags
+
+    def verdict(self, kind: str, op: str, start_year: int, deadline_year: int) -> None:
+        """Assessments only where the figures cannot contradict them (lint's PL250)."""
+        if kind == "withdrawn":
+            self.assessment("withdrawn", deadline_year)
+        elif op == "set_by":
+            if self.rng.random() < 0.8:
+                self.assessment(
+                    self.rng.choice(("achieved", "achieved", "missed", "partly")), deadline_year
+                )
+        elif self.rng.random() < 0.05:
+            self.assessment(self.rng.choice(("on_track", "at_risk")), start_year)
+
+    def pick_metric(self, kind: str) -> MetricSpec:
+        rng = self.rng
+        if kind == "anchor":
+            return self.gen.growth_anchor
+        if kind == "ref":
+            return rng.choice(self.gen.in_step)
+        wanted = {
+            "sum": "sum",
+            "between": "not-change",
+            "about": "up",
+            "set_by": "set_by",
+            ">": "up",
+            "<=": "down",
+            "<": "down",
+        }.get(kind)
+        pool = self.gen.catalog
+        if wanted == "sum":
+            pool = tuple(s for s in pool if s.summable)
+        elif wanted == "set_by":
+            pool = tuple(s for s in pool if "set_by" in OPS_BY_FAMILY[s.family])
+        elif wanted == "not-change":
+            pool = tuple(s for s in pool if s.family != "change")
+        elif wanted in {"up", "down"}:
+            pool = tuple(s for s in pool if s.family == wanted)
+        return rng.choice(pool)
+
+    def pick_op(self, kind: str, spec: MetricSpec) -> str:
+        if kind == "anchor":
+            return "stretch"
+        if kind in {"ref", "between", "about", "set_by", "sum", ">", "<=", "<"}:
+            return kind
+        if spec.summable and self.plan.kind == "five-year-plan" and self.rng.random() < 0.4:
+            return "sum"
+        return self.rng.choice(OPS_BY_FAMILY[spec.family])
+
+    def metric(self, spec: MetricSpec, op: str) -> str:
+        parts = [f"name: {scalar(spec.name_en, flow=True)}", f"unit: {spec.unit}"]
+        if op == "sum":
+            parts.append("aggregate: sum")
+        if spec.kind == "rate":
+            parts.append("kind: rate")
+        if op in {"about", "between", "ref"} and spec.family != "change":
+            parts.append("better: lower" if spec.family == "down" else "better: higher")
+        return "{" + ", ".join(parts) + "}"
+
+    def target(
+        self, op: str, spec: MetricSpec, value: float, label: str, shown: str, deadline: int
+    ) -> tuple[str, str, str]:
+        """(flow mapping, Chinese wording, English title)."""
+        rng, zh, name = self.rng, spec.zh, spec.name_en
+        name_l = name[0].lower() + name[1:]
+        unit = f"{label}" if label == "%" else label
+        if spec.family == "change":
+            shown_neg = number(-value, spec.decimals)
+            if op == "set_by":
+                return (
+                    "{set_by: higher-level, note: 上级下达指标}",
+                    f"{zh}完成上级下达指标",
+                    f"Meet the {name_l} target set by the higher level by {deadline}",
+                )
+            return (
+                f'{{op: "<=", value: {shown_neg}}}',
+                f"{zh}{shown}%",
+                f"Cut {name_l.replace('change in ', '')} by {shown}% by {deadline}",
+            )
+        if op == "set_by":
+            return (
+                "{set_by: higher-level}",
+                f"完成上级下达的{zh}目标任务",
+                f"Meet the {name_l} target set by the higher level by {deadline}",
+            )
+        if op == "ref":
+            tolerance = rng.choice(("0.5", "1.0"))
+            loosely = "基本" if tolerance == "1.0" else ""
+            return (
+                f"{{op: about, ref: {self.anchor_id}, tolerance: {tolerance}}}",
+                f"{zh.removesuffix('增长')}与经济增长{loosely}同步",
+                f"Grow {name_l.removesuffix(' growth')} in step with GDP in {deadline}",
+            )
+        if op == "stretch":
+            step = max(10**-spec.decimals, round(value * rng.uniform(0.05, 0.15), spec.decimals))
+            if spec.family == "down":
+                stretch = number(value - step, spec.decimals) if value - step > 0 else None
+                if stretch is None:
+                    return self.target("<=", spec, value, label, shown, deadline)
+                return (
+                    f'{{op: "<=", value: {shown}, stretch: {stretch}}}',
+                    f"{zh}控制在{shown}{unit}以内、力争{stretch}{unit}",
+                    f"Keep {name_l} within {shown}{unit}, striving for {stretch}{unit}, "
+                    f"in {deadline}",
+                )
+            stretch = number(value + step, spec.decimals)
+            return (
+                f'{{op: ">=", value: {shown}, stretch: {stretch}}}',
+                f"{zh}确保{shown}{unit}、力争{stretch}{unit}以上",
+                f"Reach {name_l} of at least {shown}{unit}, striving for {stretch}{unit}, "
+                f"in {deadline}",
+            )
+        if op == "between":
+            upper = number(value + max(10**-spec.decimals, value * 0.05), spec.decimals)
+            return (
+                f"{{op: between, value: [{shown}, {upper}]}}",
+                f"{zh}{shown}-{upper}{unit}",
+                f"Keep {name_l} between {shown} and {upper}{unit} in {deadline}",
+            )
+        if op == "about":
+            tolerance = "" if rng.random() < 0.5 else f", tolerance: {number(value * 0.03, 2) or 0}"
+            return (
+                f"{{op: about, value: {shown}{tolerance}}}",
+                f"{zh}{shown}{unit}左右",
+                f"Keep {name_l} at about {shown}{unit} in {deadline}",
+            )
+        if op == "sum":
+            years = "五" if self.plan.kind == "five-year-plan" else "三"
+            return (
+                f'{{op: ">=", value: {shown}}}',
+                f"{years}年累计{zh}{shown}{unit}",
+                f"Reach a cumulative total of {shown}{unit} for {name_l} by {deadline}",
+            )
+        wording = {
+            ">=": (f"{zh}{shown}{unit}以上", f"{zh}不少于{shown}{unit}", f"{zh}达到{shown}{unit}"),
+            ">": (f"{zh}突破{shown}{unit}", f"{zh}超{shown}{unit}"),
+            "<=": (f"{zh}控制在{shown}{unit}以内", f"{zh}不超过{shown}{unit}"),
+            "<": (f"{zh}低于{shown}{unit}",),
+        }[op]
+        verb = {">=": "at least", ">": "more than", "<=": "at most", "<": "below"}[op]
+        return (
+            f'{{op: "{op}", value: {shown}}}',
+            rng.choice(wording),
+            f"Bring {name_l} to {verb} {shown}{unit} in {deadline}",
+        )
+
+    def observed(self, spec: MetricSpec, value: float) -> tuple[str, str | None]:
+        """A reported figure near the target, sometimes in another unit of the dimension."""
+        figure = value * self.rng.uniform(0.8, 1.2)
+        if spec.alt_units and self.rng.random() < 0.3:
+            alt = self.rng.choice(spec.alt_units)
+            ratio = BUILTIN_UNITS[spec.unit].factor / BUILTIN_UNITS[alt].factor
+            decimals = max(0, spec.decimals - round(math.log10(ratio)))
+            return number(figure * ratio, decimals), alt
+        return number(figure, spec.decimals), None
+
+    def baseline(self, spec: MetricSpec, value: float, start_year: int, label: str) -> None:
+        shown, unit = self.observed(spec, value)
+        span = f"{start_year - 5}/{start_year - 1}"
+        base_period: int | str = start_year - 1 if self.rng.random() < 0.8 else span
+        if self.rng.random() < 0.3 and unit is None:
+            self.lines.append(f"    baseline: {{period: {period(base_period)}, value: {shown}}}")
+            return
+        self.lines += [
+            "    baseline:",
+            f"      period: {period(base_period)}",
+            f"      value: {shown}",
+        ]
+        if unit:
+            self.lines.append(f"      unit: {unit}")
+        if self.rng.random() < 0.2:
+            self.lines.append(f"      note: {scalar(self.rng.choice(OBSERVATION_NOTES))}")
+        if self.rng.random() < 0.7:
+            label = BUILTIN_UNITS[unit].name if unit else label
+            self.evidence("      ", f"{spec.zh}{shown}{label}")
+
+    def progress(
+        self, spec: MetricSpec, op: str, value: float, start: int, deadline: int, label: str
+    ) -> None:
+        count = self.rng.choices((0, 1, 2, 3, 4), (20, 30, 22, 16, 12))[0]
+        years = range(start, deadline + 1)
+        periods: list[int | str]
+        if op == "sum":
+            periods = list(years[:count])
+            value /= len(years)
+        elif deadline > start:
+            periods = sorted(self.rng.sample(years, min(count, len(years))))
+        else:
+            periods = [f"{deadline}-Q1", f"{deadline}-H1", f"{deadline}-Q3", deadline]
+            periods = periods[4 - count :]
+        if not periods:
+            return
+        self.lines.append("    progress:")
+        for item in periods:
+            shown, unit = self.observed(spec, value)
+            self.lines += [f"      - period: {period(item)}", f"        value: {shown}"]
+            if unit:
+                self.lines.append(f"        unit: {unit}")
+            early = isinstance(item, int) and item < deadline
+            if op != "sum" and early and self.rng.random() < 0.1:
+                self.lines += [
+                    "        outcome: true",
+                    "        note: The source reports this figure as the outcome.",
+                ]
+            elif self.rng.random() < 0.15:
+                self.lines.append(f"        note: {scalar(self.rng.choice(OBSERVATION_NOTES))}")
+            shown_label = BUILTIN_UNITS[unit].name if unit else label
+            self.evidence("        ", f"{spec.zh}{shown}{shown_label}")
+
+    def assessment(self, status: str, year: int) -> None:
+        rationale = {
+            "withdrawn": "The target was dropped when the plan was revised.",
+            "achieved": "The later report states the task was completed (完成).",
+            "missed": "The later report states the target was not met.",
+            "partly": "The later report states part of the task was completed.",
+            "on_track": "The mid-term review says the work is proceeding as planned.",
+            "at_risk": "The mid-term review flags the work as behind schedule.",
+        }[status]
+        self.lines += [
+            "    assessment:",
+            f"      status: {status}",
+            f"      as_of: {year + 1}-03",
+            f"      rationale: {scalar(rationale)}",
+        ]
+        self.evidence(
+            "      ",
+            self.rng.choice(
+                ("全面完成年度目标任务", "目标任务顺利完成", "相关工作有序推进", "该项目已调整")
+            ),
+        )
+
+    def related(self, slug: str, pledge_id: str) -> None:
+        key = (self.plan.district.slug, slug)
+        earlier = self.gen.by_metric.get(key)
+        self.gen.by_metric[key] = pledge_id
+        if earlier is not None and self.rng.random() < 0.5:
+            self.lines.append(f"    related: [{earlier}]")
+
+    def qualitative(self) -> None:
+        slug, title, zh, tags = self.rng.choice(QUALITATIVE)
+        pledge_id = self.pledge_id(str(self.deadline_year), slug)
+        self.lines += [
+            "",
+            f"  - id: {pledge_id}",
+            f"    title: {scalar(f'{title} by {self.deadline_year}')}",
+            f"    quote: {scalar(self.quote(zh))}",
+            f"    deadline: {self.deadline_year}",
+            f"    tags: [{', '.join(tags)}]",
+        ]
+        if self.rng.random() < 0.5:
+            self.assessment(
+                self.rng.choice(("achieved", "partly", "missed", "on_track")), self.deadline_year
+            )
+        self.note("    ", "Qualitative commitment; " + self.rng.choice(NOTES))
+
+
+class Generator:
+    def __init__(self, seed: int, fragments: list[str]) -> None:
+        self.rng = random.Random(seed)
+        self.fragments = fragments
+        self.catalog = CATALOG
+        by_slug = {spec.slug: spec for spec in CATALOG}
+        self.growth_anchor = by_slug["gdp-growth"]
+        # metrics that plans tie to GDP growth (与经济增长同步)
+        self.in_step = (
+            by_slug["urban-income-growth"],
+            by_slug["rural-income-growth"],
+            by_slug["budget-revenue-growth"],
+        )
+        self.pledge_ids: set[str] = set()
+        self.by_metric: dict[tuple[str, str], str] = {}
+        self.by_district: dict[str, list[str]] = {}
+
+    def run(self, out: Path, pledges: int, files: int) -> None:
+        plans = plan_files(self.rng, files)
+        for plan in plans:
+            self.by_district.setdefault(plan.district.slug, []).append(plan.source_id)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "jurisdictions.yaml").write_text(jurisdictions_text(plans), encoding="utf-8")
+        base, extra = divmod(pledges, files)
+        for index, plan in enumerate(plans):
+            path = out / plan.path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            text = FileWriter(self, plan, base + (1 if index < extra else 0)).write()
+            path.write_text(text, encoding="utf-8")
+
+
+def jurisdictions_text(plans: list[FilePlan]) -> str:
+    lines = [
+        "# yaml-language-server: $schema=../schema/jurisdictions.schema.json",
+        "# Jurisdictions of the ledger. An id is a path: each prefix is the parent.",
+        "# Synthetic districts for benchmarks; codes follow the GB/T 2260 shape only.",
+        "jurisdictions:",
+        "  - id: cn",
+        "    name: 中华人民共和国",
+        "    name_en: People's Republic of China",
+        "    level: country",
+        "  - id: cn/zhejiang",
+        "    name: 浙江省",
+        "    name_en: Zhejiang Province",
+        "    level: province",
+        '    code: "330000"',
+    ]
+    districts: dict[str, District] = {}
+    for plan in plans:
+        districts.setdefault(plan.district.id, plan.district)
+    for slug, name, name_en, code in PREFECTURES:
+        lines += [
+            f"  - id: cn/zhejiang/{slug}",
+            f"    name: {name}",
+            f"    name_en: {name_en}",
+            "    level: prefecture",
+            f'    code: "{code}"',
+        ]
+        for district in districts.values():
+            if district.prefecture[0] != slug:
+                continue
+            lines += [
+                f"  - id: {district.id}",
+                f"    name: {district.name}",
+                f"    name_en: {district.name_en}",
+                f"    level: {district.level}",
+            ]
+            if district.code:
+                lines.append(f'    code: "{district.code}"')
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Generate a synthetic pledges ledger.")
+    parser.add_argument("out", type=Path, help="output directory")
+    parser.add_argument("pledges", type=int, help="number of pledges")
+    parser.add_argument("--files", type=int, default=None, help="ledger files (default: N/50)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
+    parser.add_argument(
+        "--seeds",
+        default=str(DEFAULT_SEEDS),
+        help="folder of source texts for quotes, or 'none' for built-in phrases",
+    )
+    args = parser.parse_args(argv)
+    if args.pledges < 0:
+        parser.error("N must not be negative")
+    files = args.files if args.files is not None else max(1, args.pledges // 50)
+    if files < 1:
+        parser.error("--files must be at least 1")
+    seeds = None if args.seeds == "none" else Path(args.seeds)
+    Generator(args.seed, seed_fragments(seeds)).run(args.out, args.pledges, files)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,307 @@
+"""Time whole-process runs of `pledges` against a large synthetic ledger.
+
+    python benchmarks/run.py [--pledges 10000] [--runs 5] [--out DIR] [--profile]
+
+Generates the ledger with gen_ledger.py (or reuses DIR when it already holds one), then
+reports the median wall time of each command over --runs runs, its ratio to the reference
+(check-jsonschema for lint and list, a bare typer app for --help), and whether each
+performance target is met. Run it with the project's virtualenv Python: the executables
+are taken from the directory of sys.executable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pstats
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = ROOT / "schema" / "ledger-file.schema.json"
+AS_OF = "2026-01-01"
+# A reference slower than this per run is timed twice at most: its median only sets ratios.
+SLOW_REFERENCE_SECONDS = 10.0
+
+BARE_TYPER_APP = '''\
+import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def hello(name: str = "world") -> None:
+    """Say hello."""
+    print(f"hello {name}")
+
+
+app()
+'''
+
+
+@dataclass
+class Timing:
+    label: str
+    seconds: list[float]
+    exit_code: int
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+def executable(name: str) -> str:
+    local = Path(sys.executable).parent / name
+    if local.exists():
+        return str(local)
+    found = shutil.which(name)
+    if found is None:
+        sys.exit(f"run.py: '{name}' not found next to {sys.executable} or on PATH")
+    return found
+
+
+def run_once(command: Sequence[str], env: dict[str, str]) -> tuple[float, int]:
+    started = time.perf_counter()
+    done = subprocess.run(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
+    )
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.stderr.write(f"run.py: {' '.join(command[:3])} ... exited {done.returncode}\n")
+        sys.stderr.write(done.stderr.decode(errors="replace")[-2000:])
+    return elapsed, done.returncode
+
+
+def measure(
+    label: str,
+    command: Sequence[str],
+    env: dict[str, str],
+    runs: int,
+    *,
+    prime: bool = False,
+    slow_limit: float | None = None,
+) -> Timing:
+    if prime:
+        run_once(command, env)
+    seconds: list[float] = []
+    code = 0
+    for _ in range(runs):
+        elapsed, code = run_once(command, env)
+        seconds.append(elapsed)
+        if slow_limit is not None and elapsed > slow_limit and len(seconds) >= 2:
+            break
+    print(f"  {label}: {', '.join(f'{s:.3f}' for s in seconds)} s", file=sys.stderr)
+    return Timing(label, seconds, code)
+
+
+def ensure_ledger(out: Path | None, pledges: int, work: Path) -> Path:
+    if out is not None and (out / "jurisdictions.yaml").is_file():
+        print(f"reusing the ledger in {out}", file=sys.stderr)
+        return out
+    target = out or work / "ledger"
+    print(f"generating {pledges} pledges in {target}", file=sys.stderr)
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "gen_ledger.py"), str(target), str(pledges)],
+        check=True,
+    )
+    return target
+
+
+def ledger_files(ledger: Path) -> list[str]:
+    return sorted(str(p) for p in ledger.rglob("*.yaml") if p.parent != ledger)
+
+
+def table(rows: list[tuple[Timing, str, str, str]]) -> str:
+    header = ("command", "runs", "median s", "ratio", "target", "met")
+    body = [
+        (t.label, str(len(t.seconds)), f"{t.median:.3f}", ratio, target, met)
+        for t, ratio, target, met in rows
+    ]
+    widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *body]
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def benchmark(ledger: Path, runs: int, work: Path) -> str:
+    pledges = executable("pledges")
+    env = dict(os.environ, PLEDGES_CACHE_DIR=str(work / "cache"), NO_COLOR="1", COLUMNS="120")
+    env.pop("PLEDGES_LEDGER", None)
+    app = work / "bare_typer_app.py"
+    app.write_text(BARE_TYPER_APP, encoding="utf-8")
+    files = ledger_files(ledger)
+    common = ["--ledger", str(ledger), "--as-of", AS_OF]
+
+    reference = measure(
+        "check-jsonschema",
+        [executable("check-jsonschema"), "--schemafile", str(SCHEMA), *files],
+        env,
+        runs,
+        slow_limit=SLOW_REFERENCE_SECONDS,
+    )
+    cold = measure("pledges lint --no-cache", [pledges, "lint", "--no-cache", *common], env, runs)
+    warm = measure("pledges lint (warm cache)", [pledges, "lint", *common], env, runs, prime=True)
+    listing = measure(
+        "pledges list --format json (warm)",
+        [pledges, "list", "--format", "json", *common],
+        env,
+        runs,
+        prime=True,
+    )
+    help_ = measure("pledges --help", [pledges, "--help"], env, runs, prime=True)
+    bare = measure(
+        "bare typer app --help", [sys.executable, str(app), "--help"], env, runs, prime=True
+    )
+
+    def faster(t: Timing) -> str:
+        return f"{reference.median / t.median:.1f}x faster"
+
+    rows = [
+        (reference, "1.0x", "reference", "-"),
+        (
+            cold,
+            faster(cold),
+            ">=5x faster than check-jsonschema",
+            yes(reference.median / cold.median >= 5),
+        ),
+        (warm, faster(warm), "< 1 s", yes(warm.median < 1.0)),
+        (listing, faster(listing), "-", "-"),
+        (
+            help_,
+            f"{help_.median / bare.median:.2f}x bare typer",
+            "< 0.4 s",
+            yes(help_.median < 0.4),
+        ),
+        (bare, "1.0x", "reference for --help", "-"),
+    ]
+    failed = [t.label for t, *_ in rows if t.exit_code != 0]
+    note = f"\nnon-zero exit: {', '.join(failed)}" if failed else ""
+    return (
+        f"{len(files)} ledger files, {sum(os.path.getsize(f) for f in files) / 1e6:.1f} MB, "
+        f"as of {AS_OF}\n\n{table(rows)}{note}"
+    )
+
+
+def yes(met: bool) -> str:
+    return "yes" if met else "NO"
+
+
+def import_profile(env: dict[str, str], top: int) -> str:
+    """The slowest imports of `pledges --help` by cumulative time (python -X importtime)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "pledges", "--help"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        check=False,
+    )
+    entries: list[tuple[int, str]] = []
+    for line in done.stderr.decode(errors="replace").splitlines():
+        parts = line.removeprefix("import time:").split("|")
+        if len(parts) == 3 and parts[1].strip().isdigit():
+            entries.append((int(parts[1]), parts[2].strip()))
+    entries.sort(reverse=True)
+    lines = [f"{us / 1000:9.1f} ms  {name}" for us, name in entries[:top]]
+    return "\n".join(lines)
+
+
+# Frames of the interpreter and of typer/click that only wrap the command.
+_WRAPPERS = (
+    "runpy",
+    "typer/",
+    "click/",
+    "<string>",
+    "pledges/__main__.py",
+    "built-in method builtins.exec",
+)
+
+
+def command_profile(command: list[str], env: dict[str, str], work: Path, top: int) -> str:
+    """Top functions of one `pledges` run under cProfile, by cumulative and by own time."""
+    output = work / "lint.prof"
+    subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(output), "-m", "pledges", *command],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        check=False,
+    )
+    raw: dict[tuple[str, int, str], tuple[int, int, float, float, object]]
+    raw = pstats.Stats(str(output)).stats  # type: ignore[attr-defined]
+    total = max(entry[3] for entry in raw.values())
+    rows: list[tuple[float, float, int, str]] = [
+        (cumulative, own, calls, _where(key)) for key, (_, calls, own, cumulative, _) in raw.items()
+    ]
+    rows = [r for r in rows if not any(w in r[3] for w in _WRAPPERS)]
+    lines = [f"whole run {total:.2f} s", "  cumulative s  own s     calls  function"]
+    for title, order in (("by cumulative time", 0), ("by own time", 1)):
+        lines.append(f"  -- {title}")
+        for cumulative, own, calls, where in sorted(rows, key=lambda r: -float(r[order]))[:top]:
+            lines.append(f"  {cumulative:12.3f}  {own:5.3f}  {calls:8d}  {where}")
+    return "\n".join(lines)
+
+
+def _where(key: tuple[str, int, str]) -> str:
+    file, line, function = key
+    if file == "~":
+        return function
+    marker = "site-packages/"
+    short = file.split(marker, 1)[1] if marker in file else file.split("/src/", 1)[-1]
+    return f"{short}:{line}({function})"
+
+
+def profiles(ledger: Path, work: Path, top: int) -> str:
+    env = dict(os.environ, PLEDGES_CACHE_DIR=str(work / "profile-cache"), NO_COLOR="1")
+    common = ["lint", "--ledger", str(ledger), "--as-of", AS_OF]
+    cold = command_profile([*common, "--no-cache"], env, work, top)
+    command_profile(common, env, work, top)  # primes the cache
+    warm = command_profile(common, env, work, top)
+    listing = command_profile(["list", "--format", "json", *common[1:]], env, work, top)
+    return (
+        f"python -X importtime -m pledges --help (top {top}, cumulative):\n"
+        f"{import_profile(env, top)}\n\n"
+        f"cProfile, pledges lint --no-cache (top {top}):\n{cold}\n\n"
+        f"cProfile, pledges lint with a warm cache (top {top}):\n{warm}\n\n"
+        f"cProfile, pledges list --format json with a warm cache (top {top}):\n{listing}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark pledges on a synthetic ledger.")
+    parser.add_argument("--pledges", type=int, default=10000, help="pledges to generate")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per command")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="ledger directory to reuse, or to generate into (kept)",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also print import times of --help and cProfile tops of lint",
+    )
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    with tempfile.TemporaryDirectory(prefix="pledges-bench-") as folder:
+        work = Path(folder)
+        ledger = ensure_ledger(args.out, args.pledges, work)
+        print(benchmark(ledger, args.runs, work))
+        if args.profile:
+            print()
+            print(profiles(ledger, work, 15))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
