@@ -99,13 +99,10 @@ def figure(pledge: Pledge, as_of: date, units: Mapping[str, Unit]) -> Figure | N
         last = max(o.period.end for o, _ in inside if o.period)
         flagged = any(o.outcome for o, _ in inside)
         periods = sorted((o.period for o, _ in inside if o.period), key=lambda p: p.start)
-        text = (
-            periods[0].text
-            if len(periods) == 1
-            else (
-                f"{periods[0].text.split('/')[0]}/{max(periods, key=lambda p: p.end).text.split('/')[-1]}"
-            )
-        )
+        closing = max(periods, key=lambda p: p.end)
+        text = periods[0].text
+        if len(periods) > 1:
+            text = f"{periods[0].text.split('/')[0]}/{closing.text.split('/')[-1]}"
         span = Period(text, first, last)
         total = sum(v for _, v in inside)
         return Figure(total, span, last == deadline.end or flagged, flagged)
