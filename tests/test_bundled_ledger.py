@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 from collections.abc import Callable
 
 import pytest
@@ -36,8 +38,8 @@ def test_every_quote_is_verbatim() -> None:
 
 
 def test_schema_stage_agrees_with_check_jsonschema() -> None:
-    checker = ROOT / ".venv" / "bin" / "check-jsonschema"
-    executable = checker if checker.exists() else None
+    beside = Path(sys.executable).parent / "check-jsonschema"
+    executable = str(beside) if beside.exists() else shutil.which("check-jsonschema")
     if executable is None:
         pytest.skip("check-jsonschema is not installed")
     files = sorted(str(p) for p in (ROOT / "ledger").rglob("*.yaml") if p.parent != ROOT / "ledger")
