@@ -189,21 +189,26 @@ def _load_registries(root: Path, result: LoadResult, cache: Cache | None) -> Non
         result.unreadable |= unreadable
         if doc.data is None:
             continue
-        items = doc.data.get(kind) if isinstance(doc.data, dict) else None
-        entries = [e for e in items if isinstance(e, dict)] if isinstance(items, list) else []
-        if kind == "jurisdictions":
-            ledger.jurisdictions_loaded = True
-            ledger.jurisdiction_docs.append(doc)
-            for entry in entries:
-                jurisdiction = _jurisdiction(entry)
-                if jurisdiction:
-                    ledger.jurisdictions.setdefault(jurisdiction.id, jurisdiction)
-        else:
-            ledger.unit_docs.append(doc)
-            for entry in entries:
-                unit = _unit(entry)
-                if unit:
-                    ledger.units.setdefault(unit.id, unit)
+        add_registry(ledger, doc, kind)
+
+
+def add_registry(ledger: Ledger, doc: Document, kind: str) -> None:
+    """Add the entries of a parsed jurisdictions.yaml or units.yaml to the ledger."""
+    items = doc.data.get(kind) if isinstance(doc.data, dict) else None
+    entries = [e for e in items if isinstance(e, dict)] if isinstance(items, list) else []
+    if kind == "jurisdictions":
+        ledger.jurisdictions_loaded = True
+        ledger.jurisdiction_docs.append(doc)
+        for entry in entries:
+            jurisdiction = _jurisdiction(entry)
+            if jurisdiction:
+                ledger.jurisdictions.setdefault(jurisdiction.id, jurisdiction)
+    else:
+        ledger.unit_docs.append(doc)
+        for entry in entries:
+            unit = _unit(entry)
+            if unit:
+                ledger.units.setdefault(unit.id, unit)
 
 
 def _jurisdiction(entry: dict[str, Any]) -> Jurisdiction | None:

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from pledges.diagnostics import Diagnostic, Severity
 from pledges.loader import (
@@ -24,11 +23,12 @@ from pledges.loader import (
     REGISTRY_FILES,
     YAML_SUFFIXES,
     LoadResult,
+    add_registry,
     display_name,
 )
 from pledges.model import Ledger, build_file
 from pledges.reading import MAX_FILE_BYTES, conflict_markers, decode
-from pledges.registries import BUILTIN_UNITS, Jurisdiction, Unit
+from pledges.registries import BUILTIN_UNITS
 from pledges.yamlread import Document, read_document
 
 WORK_TREE = "working tree"
@@ -246,48 +246,8 @@ def load_revision(repo: Repo, sha: str, cache: ParseCache | None = None) -> Load
         if kind == "ledger-file":
             ledger.files.append(build_file(doc))
         else:
-            _registry(ledger, doc, kind)
+            add_registry(ledger, doc, kind)
     return result
-
-
-def _registry(ledger: Ledger, doc: Document, kind: str) -> None:
-    items = doc.data.get(kind) if isinstance(doc.data, dict) else None
-    entries = [e for e in items if isinstance(e, dict)] if isinstance(items, list) else []
-    if kind == "jurisdictions":
-        ledger.jurisdictions_loaded = True
-        ledger.jurisdiction_docs.append(doc)
-        for entry in entries:
-            jurisdiction = _jurisdiction(entry)
-            if jurisdiction:
-                ledger.jurisdictions.setdefault(jurisdiction.id, jurisdiction)
-    else:
-        ledger.unit_docs.append(doc)
-        for entry in entries:
-            unit = _unit(entry)
-            if unit:
-                ledger.units.setdefault(unit.id, unit)
-
-
-def _jurisdiction(entry: dict[str, Any]) -> Jurisdiction | None:
-    fields = [entry.get(k) for k in ("id", "name", "name_en", "level")]
-    texts = [f for f in fields if isinstance(f, str)]
-    if len(texts) != len(fields):
-        return None
-    code = entry.get("code")
-    return Jurisdiction(
-        texts[0], texts[1], texts[2], texts[3], code if isinstance(code, str) else None
-    )
-
-
-def _unit(entry: dict[str, Any]) -> Unit | None:
-    fields = [entry.get(k) for k in ("id", "name", "name_en", "dimension")]
-    texts = [f for f in fields if isinstance(f, str)]
-    factor = entry.get("factor")
-    if len(texts) != len(fields) or isinstance(factor, bool):
-        return None
-    if not isinstance(factor, int | float) or not factor > 0:
-        return None
-    return Unit(texts[0], texts[1], texts[2], texts[3], float(factor))
 
 
 def load_at(ledger_root: Path, revision: str, name: str | None = None) -> tuple[LoadResult, str]:

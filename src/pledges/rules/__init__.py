@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from pledges.diagnostics import Diagnostic, Severity, json_path
 from pledges.model import Ledger, Pledge
@@ -52,7 +53,8 @@ class RuleContext:
         )
 
 
-def _checks() -> list[Check]:
+def _modules() -> tuple[Any, ...]:
+    from pledges import rules_pr
     from pledges.rules import (
         assessments,
         dates,
@@ -64,47 +66,16 @@ def _checks() -> list[Check]:
         targets,
     )
 
-    return [
-        ids.check,
-        references.check,
-        dates.check,
-        evidence.check,
-        numbers.check,
-        targets.check,
-        assessments.check,
-        registry.check,
-    ]
+    return (ids, references, dates, evidence, numbers, targets, assessments, registry, rules_pr)
+
+
+def _checks() -> list[Check]:
+    """The checks run on every lint; the pull-request rules run only with --base."""
+    return [module.check for module in _modules()[:-1]]
 
 
 def all_rules() -> dict[str, Rule]:
-    from pledges.rules import (
-        assessments,
-        dates,
-        evidence,
-        ids,
-        numbers,
-        references,
-        registry,
-        targets,
-    )
-
-    out: dict[str, Rule] = {}
-    from pledges import rules_pr
-
-    for module in (
-        ids,
-        references,
-        dates,
-        evidence,
-        numbers,
-        targets,
-        assessments,
-        registry,
-        rules_pr,
-    ):
-        for rule in module.RULES:
-            out[rule.code] = rule
-    return out
+    return {rule.code: rule for module in _modules() for rule in module.RULES}
 
 
 def run_rules(ledger: Ledger, context: Context, as_of: date) -> list[Diagnostic]:
