@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from pledges.diagnostics import Diagnostic, Severity, json_path, sort_diagnostics
+from pledges.diagnostics import Diagnostic, Severity, sort_diagnostics
 from pledges.model import Ledger, Pledge
-from pledges.rules import Rule
+from pledges.rules import Rule, pledge_diagnostic
 from pledges.semdiff import compare_pledge, renamed, same
 from pledges.yamlread import Path
 
@@ -28,17 +28,7 @@ RULES = (NO_EVIDENCE, SILENT_TARGET, DELETED)
 def _at(
     pledge: Pledge, rule: Rule, message: str, keys: Path, hint: str, *, key: bool = False
 ) -> Diagnostic:
-    line, column = pledge.position(*keys, key=key)
-    return Diagnostic(
-        pledge.file,
-        line,
-        column,
-        rule.code,
-        rule.severity,
-        message,
-        hint,
-        json_path((*pledge.path, *keys)),
-    )
+    return pledge_diagnostic(pledge, rule, message, *keys, hint=hint, key=key)
 
 
 def _unsupported(old: Pledge | None, new: Pledge) -> Iterator[Diagnostic]:

@@ -40,17 +40,21 @@ class RuleContext:
         hint: str | None = None,
         key: bool = False,
     ) -> Diagnostic:
-        line, column = pledge.position(*keys, key=key)
-        return Diagnostic(
-            pledge.file,
-            line,
-            column,
-            rule.code,
-            rule.severity,
-            message,
-            hint,
-            json_path((*pledge.path, *keys)),
-        )
+        return pledge_diagnostic(pledge, rule, message, *keys, hint=hint, key=key)
+
+
+def pledge_diagnostic(
+    pledge: Pledge,
+    rule: Rule,
+    message: str,
+    *keys: str | int,
+    hint: str | None = None,
+    key: bool = False,
+) -> Diagnostic:
+    """A finding of `rule` at the node `keys` below a pledge."""
+    line, column = pledge.position(*keys, key=key)
+    path = json_path((*pledge.path, *keys))
+    return Diagnostic(pledge.file, line, column, rule.code, rule.severity, message, hint, path)
 
 
 def _modules() -> tuple[Any, ...]:
