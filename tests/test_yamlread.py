@@ -1,6 +1,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
 
 from pledges.yamlread import read_document
 
@@ -78,3 +82,28 @@ def test_special_floats_and_huge_integers_parse_for_the_rules_to_judge() -> None
     assert doc.data["b"] == -math.inf
     assert doc.data["c"] == math.inf
     assert doc.data["d"] == math.inf
+
+
+def test_a_parser_with_its_own_depth_limit_gives_the_same_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """libyaml builds differ: some stop deep flow nesting themselves, scanning ahead."""
+    import yaml
+
+    real_parse = yaml.parse
+
+    def limited_parse(stream: str, Loader: Any) -> Iterator[Any]:  # noqa: N803 - PyYAML's name
+        if stream.count("[") > 1000:
+            index = 1000
+            mark = yaml.Mark("<unicode string>", index, 0, index, "", 0)
+            raise yaml.scanner.ScannerError(
+                "while increasing flow level", mark, "exceeded maximum nesting depth", mark
+            )
+        return real_parse(stream, Loader=Loader)
+
+    monkeypatch.setattr(yaml, "parse", limited_parse)
+    doc, diagnostics = read_document("f.yaml", "[" * 100_000 + "]" * 100_000)
+    assert [(d.line, d.column, d.code, d.message) for d in diagnostics] == [
+        (1, 65, "PL005", "nesting deeper than 64 levels")
+    ]
+    assert doc.data is None

@@ -8,6 +8,7 @@ It never raises on bad input: problems come back as diagnostics.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -245,18 +246,51 @@ def _syntax_diagnostic(file: str, text: str, exc: Exception) -> Diagnostic:
     return Diagnostic(file, line, column, "PL002", Severity.ERROR, message, hint)
 
 
-def read_document(file: str, text: str) -> tuple[Document, list[Diagnostic]]:
-    """Parse YAML text into a Document; syntax and subset problems become diagnostics."""
+def _feed(builder: _Builder, text: str) -> None:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    for event in yaml.parse(text, Loader=loader):
+        if not builder.handle(event):
+            break
+
+
+def _too_deep(exc: Exception) -> bool:
+    """Whether the parser gave up at a nesting limit of its own (libyaml >= 0.2.5 has one)."""
+    return "nesting depth" in str(getattr(exc, "problem", "") or "")
+
+
+def _stop_at_our_depth(file: str, text: str, exc: Exception, builder: _Builder) -> bool:
+    """Report PL005 where our own limit is crossed, whatever limit the parser has.
+
+    Some libyaml builds scan far ahead in flow collections and stop at their own
+    depth limit before emitting the events that reach ours. The text up to the
+    parser's stopping point holds more than MAX_DEPTH openings, so reading just that
+    prefix reaches our limit at the same node as a parser without a limit would.
+    """
+    mark = getattr(exc, "problem_mark", None)
+    index = getattr(mark, "index", -1)
+    if not 0 < index <= len(text):
+        return False
+    probe = _Builder(file)
+    with contextlib.suppress(Exception):  # the prefix is unfinished YAML by construction
+        _feed(probe, text[:index])
+    if not probe.stopped or not probe.diagnostics or probe.diagnostics[-1].code != "PL005":
+        return False
+    builder.diagnostics.extend(probe.diagnostics)
+    builder.stopped = True
+    return True
+
+
+def read_document(file: str, text: str) -> tuple[Document, list[Diagnostic]]:
+    """Parse YAML text into a Document; syntax and subset problems become diagnostics."""
+
     builder = _Builder(file)
     try:
-        for event in yaml.parse(text, Loader=loader):
-            if not builder.handle(event):
-                break
+        _feed(builder, text)
     except Exception as exc:  # the parser raises assorted types on bad input
-        builder.diagnostics.append(_syntax_diagnostic(file, text, exc))
+        if not _too_deep(exc) or not _stop_at_our_depth(file, text, exc, builder):
+            builder.diagnostics.append(_syntax_diagnostic(file, text, exc))
         builder.doc.data = None
     else:
         if builder.doc.data is None and not builder.diagnostics:
