@@ -25,10 +25,10 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SEEDS = ROOT.parent / "shared" / "seeds"
 
 try:
-    from pledges.registries import BUILTIN_UNITS, TAGS
+    from pledges.model.registries import BUILTIN_UNITS, TAGS
 except ImportError:  # run with a Python that lacks the package: the registry is stdlib-only
     sys.path.insert(0, str(ROOT / "src"))
-    from pledges.registries import BUILTIN_UNITS, TAGS
+    from pledges.model.registries import BUILTIN_UNITS, TAGS
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pledges.lint import lint
-from pledges.loader import load
+from pledges.check.lint import lint
+from pledges.read.loader import load
 
 ROOT = Path(__file__).resolve().parents[1]
 GENERATOR = ROOT / "benchmarks" / "gen_ledger.py"

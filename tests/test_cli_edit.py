@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from pledges import cli_edit
+from pledges.cli import edit as cli_edit
 from tests.test_editing import FILE, make_ledger
 
 ROOT = Path(__file__).resolve().parents[1]

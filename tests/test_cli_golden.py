@@ -61,7 +61,7 @@ def test_bad_status_filter_is_a_usage_error(
 
 
 def test_every_command_has_help_and_a_readme_section(run: Callable[..., Result]) -> None:
-    from pledges.cli import app
+    from pledges.cli.common import app
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     names = [c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands]

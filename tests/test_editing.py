@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pledges import editing
-from pledges.editing import Edit, Loaded
-from pledges.yamlread import read_document
+from pledges.edit import editing
+from pledges.edit.editing import Edit, Loaded
+from pledges.read.yamlread import read_document
 
 AS_OF = date(2024, 6, 30)
 
@@ -343,7 +343,7 @@ KILLER = """
 import os, signal, sys
 from datetime import date
 from pathlib import Path
-from pledges import editing
+from pledges.edit import editing
 
 def die(src, dst):
     assert Path(src).read_bytes() == edit.data  # the complete new file is on disk

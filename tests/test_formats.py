@@ -13,9 +13,10 @@ import pytest
 from typer.testing import CliRunner
 
 from pledges import __version__
-from pledges.cli import app
-from pledges.diagnostics import Diagnostic, Severity
-from pledges.formats import (
+from pledges.check.catalog import all_rules
+from pledges.cli.common import app
+from pledges.model.diagnostics import Diagnostic, Severity
+from pledges.present.formats import (
     LOADER_RULES,
     MARKDOWN_LIMIT,
     artifact_uri,
@@ -23,7 +24,6 @@ from pledges.formats import (
     to_markdown,
     to_sarif,
 )
-from pledges.rules import all_rules
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from pledges.periods import PeriodError, parse_period
+from pledges.model.periods import PeriodError, parse_period
 
 
 @pytest.mark.parametrize(

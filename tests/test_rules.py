@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pledges.lint import lint
-from pledges.loader import load
+from pledges.check.lint import lint
+from pledges.read.loader import load
 from tests.conftest import pledges_file
 
 AS_OF = date(2026, 11, 23)

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from pledges.diagnostics import Diagnostic, Severity
-from pledges.loader import load
-from pledges.model import Pledge, build_file
-from pledges.revisions import GitError, find_repo, load_at, merge_base, pledge_history
-from pledges.rules_pr import pr_findings
-from pledges.semdiff import compare_pledge, diff, md, to_json, to_markdown, to_text
-from pledges.yamlread import read_document
+from pledges.check.pr import pr_findings
+from pledges.history.revisions import GitError, find_repo, load_at, merge_base, pledge_history
+from pledges.history.semdiff import compare_pledge, diff, md, to_json, to_markdown, to_text
+from pledges.model.diagnostics import Diagnostic, Severity
+from pledges.model.ledger import Pledge, build_file
+from pledges.read.loader import load
+from pledges.read.yamlread import read_document
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -427,8 +427,8 @@ def test_bad_files_at_a_revision_become_diagnostics(repo: Path) -> None:
 
 
 def test_pr_lint_merges_lint_findings_and_rejects_bad_revisions(repo: Path) -> None:
-    from pledges.lint import lint
-    from pledges.rules_pr import pr_lint
+    from pledges.check.lint import lint
+    from pledges.check.pr import pr_lint
 
     head = load(repo / "ledger")
     merged = pr_lint("main", head, lint(head, date(2024, 6, 30)))

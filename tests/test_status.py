@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pledges.loader import load
-from pledges.query import evaluate_all
-from pledges.status import Evaluation
+from pledges.judge.query import evaluate_all
+from pledges.judge.status import Evaluation
+from pledges.read.loader import load
 from tests.conftest import pledges_file
 
 Judge = Callable[[str, date], dict[str, Evaluation]]

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from pledges.yamlread import read_document
+from pledges.read.yamlread import read_document
 
 
 def findings(text: str) -> list[tuple[int, int, str, str]]:

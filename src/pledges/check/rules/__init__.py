@@ -1,0 +1,90 @@
+"""Semantic rules over a loaded ledger: one module per concern, one registry.
+
+Each rule has a stable code, a default severity and a summary; the docstring of its
+check function shows what it accepts and rejects. `run_rules` returns every finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pledges.judge.status import Context
+from pledges.model.diagnostics import Diagnostic, Severity, json_path
+from pledges.model.ledger import Ledger, Pledge
+
+Check = Callable[["RuleContext"], Iterator[Diagnostic]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: Severity
+    summary: str
+
+
+@dataclass
+class RuleContext:
+    ledger: Ledger
+    context: Context
+    as_of: date
+
+    def at(
+        self,
+        pledge: Pledge,
+        rule: Rule,
+        message: str,
+        *keys: str | int,
+        hint: str | None = None,
+        key: bool = False,
+    ) -> Diagnostic:
+        return pledge_diagnostic(pledge, rule, message, *keys, hint=hint, key=key)
+
+
+def pledge_diagnostic(
+    pledge: Pledge,
+    rule: Rule,
+    message: str,
+    *keys: str | int,
+    hint: str | None = None,
+    key: bool = False,
+) -> Diagnostic:
+    """A finding of `rule` at the node `keys` below a pledge."""
+    line, column = pledge.position(*keys, key=key)
+    path = json_path((*pledge.path, *keys))
+    return Diagnostic(pledge.file, line, column, rule.code, rule.severity, message, hint, path)
+
+
+def _modules() -> tuple[Any, ...]:
+    from pledges.check.rules import (
+        assessments,
+        dates,
+        evidence,
+        ids,
+        numbers,
+        references,
+        registry,
+        targets,
+    )
+
+    return (ids, references, dates, evidence, numbers, targets, assessments, registry)
+
+
+def _checks() -> list[Check]:
+    """The checks run on every lint; the pull-request rules (`check.pr`) run only with --base."""
+    return [module.check for module in _modules()]
+
+
+def rules() -> dict[str, Rule]:
+    """The rules run on every lint, by code."""
+    return {rule.code: rule for module in _modules() for rule in module.RULES}
+
+
+def run_rules(ledger: Ledger, context: Context, as_of: date) -> list[Diagnostic]:
+    ctx = RuleContext(ledger, context, as_of)
+    found: list[Diagnostic] = []
+    for check in _checks():
+        found.extend(check(ctx))
+    return found

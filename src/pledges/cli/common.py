@@ -1,0 +1,233 @@
+"""The `pledges` command: parse options, call the core, render, exit.
+
+Exit codes: 0 clean, 1 findings (warnings only with --strict), 2 usage, 3 unreadable
+input. The core is imported inside commands so that `pledges --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from pledges.judge.query import Filters, Row
+    from pledges.read.loader import LoadResult
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
+
+app = typer.Typer(
+    help="Track government pledges in a YAML ledger: lint it, query it, report on it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class LintFormat(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+    markdown = "markdown"
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class GroupBy(StrEnum):
+    jurisdiction = "jurisdiction"
+    source = "source"
+    tag = "tag"
+    year = "year"
+
+
+class SortKey(StrEnum):
+    id = "id"
+    deadline = "deadline"
+    status = "status"
+    progress = "progress"
+    jurisdiction = "jurisdiction"
+    file = "file"
+
+
+LedgerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--ledger",
+        help="Ledger directory (default: $PLEDGES_LEDGER, else the nearest ledger/ upward).",
+    ),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", help="Judge statuses as of this date or period (default: today).", metavar="DATE"
+    ),
+]
+StatusOpt = Annotated[
+    list[str] | None, typer.Option("--status", help="Only these statuses (repeatable).")
+]
+JurisdictionOpt = Annotated[
+    str | None, typer.Option("--jurisdiction", help="Only this jurisdiction and its descendants.")
+]
+TagOpt = Annotated[
+    list[str] | None, typer.Option("--tag", help="Only pledges with this tag (repeatable).")
+]
+SourceOpt = Annotated[str | None, typer.Option("--source", help="Only pledges of this source id.")]
+DueBeforeOpt = Annotated[
+    str | None, typer.Option("--due-before", help="Deadline before this date.", metavar="DATE")
+]
+DueAfterOpt = Annotated[
+    str | None, typer.Option("--due-after", help="Deadline after this date.", metavar="DATE")
+]
+SearchOpt = Annotated[
+    str | None, typer.Option("--search", help="Text in the title, quote, id or metric name.")
+]
+BindingOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--binding/--expected", help="Only binding (约束性) or only expected (预期性) pledges."
+    ),
+]
+
+
+def stderr() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def stdout() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    from pledges.present.terminal import clean
+
+    stderr().out(f"pledges: {clean(message)}", highlight=False)
+    raise typer.Exit(code)
+
+
+def as_of_date(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    from pledges.model.periods import PeriodError, parse_date
+
+    try:
+        return parse_date(value)
+    except PeriodError as exc:
+        fail(f"--as-of: {exc}")
+
+
+def optional_date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    from pledges.model.periods import PeriodError, parse_date
+
+    try:
+        return parse_date(value)
+    except PeriodError as exc:
+        fail(f"{option}: {exc}")
+
+
+def open_cache(no_cache: bool) -> object | None:
+    if no_cache:
+        return None
+    from pledges.read.cache import Cache, default_cache_dir
+    from pledges.read.schema import schema_digest
+
+    return Cache(default_cache_dir(), schema_digest())
+
+
+def root_for(paths: list[Path]) -> Path | None:
+    from pledges.read.loader import JURISDICTIONS_FILE
+
+    for path in paths[:1]:
+        start = path.resolve() if path.is_dir() else path.resolve().parent
+        for folder in (start, *start.parents):
+            if (folder / JURISDICTIONS_FILE).is_file() or folder.name == "ledger":
+                return folder
+    return None
+
+
+def load_ledger(
+    ledger: str | None, paths: list[Path] | None = None, *, no_cache: bool = False
+) -> LoadResult:
+    from pledges.read.cache import Cache
+    from pledges.read.loader import LedgerNotFoundError, find_ledger, load
+
+    paths = paths or []
+    missing = [p for p in paths if not p.exists() and not p.is_symlink()]
+    if missing:
+        fail(f"{missing[0]}: no such file or directory", EXIT_UNREADABLE)
+    root: Path | None = None
+    if ledger or os.environ.get("PLEDGES_LEDGER") or not paths:
+        try:
+            root = find_ledger(ledger, Path.cwd())
+        except LedgerNotFoundError as exc:
+            fail(str(exc))
+    else:
+        root = root_for(paths)
+        if root is None:
+            try:
+                root = find_ledger(None, Path.cwd())
+            except LedgerNotFoundError:
+                root = None
+    cache = open_cache(no_cache)
+    return load(root, paths, cache=cache if isinstance(cache, Cache) else None)
+
+
+def rows_for(result: LoadResult, as_of: date, filters: Filters, sort: str = "id") -> list[Row]:
+    from pledges.judge.query import evaluate_all, select, sort_rows
+
+    return sort_rows(select(evaluate_all(result, as_of), filters), sort)
+
+
+def make_filters(
+    status: list[str] | None,
+    jurisdiction: str | None,
+    tag: list[str] | None,
+    source: str | None,
+    due_before: str | None,
+    due_after: str | None,
+    search: str | None,
+    binding: bool | None,
+) -> Filters:
+    from pledges.judge.query import Filters
+    from pledges.judge.status import STATUSES
+
+    for value in status or []:
+        if value not in STATUSES:
+            fail(f"--status: '{value}' is not a status; choose from {', '.join(STATUSES)}")
+    return Filters(
+        statuses=tuple(status or ()),
+        jurisdiction=jurisdiction,
+        tags=tuple(tag or ()),
+        source=source,
+        due_before=optional_date(due_before, "--due-before"),
+        due_after=optional_date(due_after, "--due-after"),
+        search=search,
+        binding=binding,
+    )
+
+
+def warn_if_broken(result: LoadResult) -> None:
+    errors = sum(1 for d in result.diagnostics if d.severity == "error")
+    if errors:
+        stderr().out(
+            f"pledges: the ledger has {errors} load errors; run 'pledges lint' for details",
+            highlight=False,
+        )

@@ -1,0 +1,105 @@
+"""Git-aware commands: `pledges diff` and `pledges history`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pledges.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    AsOfOpt,
+    LedgerOpt,
+    app,
+    as_of_date,
+    fail,
+    load_ledger,
+    stdout,
+)
+
+
+class DiffFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+def _ledger_root(ledger: str | None) -> Path:
+    import os
+
+    from pledges.read.loader import LedgerNotFoundError, find_ledger
+
+    try:
+        return find_ledger(ledger, Path(os.getcwd()))
+    except LedgerNotFoundError as exc:
+        fail(str(exc))
+
+
+@app.command()
+def diff(
+    base: Annotated[
+        str | None,
+        typer.Argument(metavar="[BASE]", help="Base revision (default: where HEAD left main)."),
+    ] = None,
+    head: Annotated[
+        str | None,
+        typer.Argument(metavar="[HEAD]", help="Head revision (default: the working tree)."),
+    ] = None,
+    output_format: Annotated[DiffFormat, typer.Option("--format", help="Output format.")] = (
+        DiffFormat.text
+    ),
+    as_of: AsOfOpt = None,
+    ledger: LedgerOpt = None,
+) -> None:
+    """What changed between two revisions of the ledger, pledge by pledge."""
+    from pledges.history.revisions import WORK_TREE, GitError, load_at, merge_base
+    from pledges.history.semdiff import diff as semantic_diff
+    from pledges.history.semdiff import to_json, to_markdown, to_text
+    from pledges.present.terminal import clean
+
+    when = as_of_date(as_of)
+    root = _ledger_root(ledger)
+    try:
+        name = None
+        if base is None:
+            base, branch = merge_base(root, head)
+            name = f"merge base with {branch}"
+        base_result, base_label = load_at(root, base, name)
+        if head is None:
+            head_result, head_label = load_ledger(ledger), WORK_TREE
+        else:
+            head_result, head_label = load_at(root, head)
+    except GitError as exc:
+        fail(str(exc), EXIT_USAGE)
+    result = semantic_diff(base_result.ledger, head_result.ledger, when, base_label, head_label)
+    render = {"text": to_text, "json": to_json, "markdown": to_markdown}[output_format.value]
+    stdout().out(clean(render(result), single_line=False), highlight=False)
+    raise typer.Exit(EXIT_OK)
+
+
+@app.command()
+def history(
+    pledge_id: Annotated[str, typer.Argument(metavar="ID", help="The pledge id.")],
+    ledger: LedgerOpt = None,
+) -> None:
+    """The life of a pledge from git: added, target changes, observations, statuses."""
+    from pledges.history.revisions import GitError, pledge_history
+    from pledges.present.terminal import clean
+
+    root = _ledger_root(ledger)
+    try:
+        events = pledge_history(root, pledge_id)
+    except GitError as exc:
+        fail(str(exc), EXIT_USAGE)
+    if events is None:
+        fail(f"no pledge '{pledge_id}' in any commit of the ledger", EXIT_USAGE)
+    console = stdout()
+    title = f"history of {pledge_id} (statuses as of each commit's date)"
+    console.out(clean(title), highlight=False)
+    for event in events:
+        commit = event.commit
+        line = f"{commit.short}  {commit.day.isoformat()}  {commit.author}  {event.text}"
+        console.out(clean(line), highlight=False)

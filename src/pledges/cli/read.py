@@ -1,0 +1,195 @@
+"""Commands that read the ledger: lint, list, status, show, units, rules."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pledges.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_UNREADABLE,
+    AsOfOpt,
+    BindingOpt,
+    DueAfterOpt,
+    DueBeforeOpt,
+    GroupBy,
+    JurisdictionOpt,
+    LedgerOpt,
+    LintFormat,
+    ListFormat,
+    SearchOpt,
+    SortKey,
+    SourceOpt,
+    StatusOpt,
+    TagOpt,
+    app,
+    as_of_date,
+    fail,
+    load_ledger,
+    make_filters,
+    rows_for,
+    stdout,
+    warn_if_broken,
+)
+
+
+@app.command()
+def lint(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or directories (default: the whole ledger).")
+    ] = None,
+    output_format: Annotated[
+        LintFormat, typer.Option("--format", help="Output format.")
+    ] = LintFormat.text,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings also fail (exit 1).")] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Parse and validate every file afresh.")
+    ] = False,
+    ledger: LedgerOpt = None,
+    as_of: AsOfOpt = None,
+    base: Annotated[
+        str | None,
+        typer.Option(
+            "--base",
+            metavar="REV",
+            help="Also apply the pull-request rules (PL301-PL303) against this git revision.",
+        ),
+    ] = None,
+) -> None:
+    """Check ledger files: YAML, schema and the semantic rules across the whole ledger."""
+    from pledges.check.lint import lint as run_lint
+    from pledges.present.terminal import print_diagnostics
+
+    result = load_ledger(ledger, paths, no_cache=no_cache)
+    diagnostics = run_lint(result, as_of_date(as_of))
+    if base is not None:
+        from pledges.check.pr import pr_lint
+        from pledges.history.revisions import GitError
+
+        try:
+            diagnostics = pr_lint(base, result, diagnostics)
+        except GitError as exc:
+            fail(str(exc))
+    print_diagnostics(stdout(), diagnostics, output_format.value)
+    if result.unreadable:
+        raise typer.Exit(EXIT_UNREADABLE)
+    failing = [d for d in diagnostics if strict or d.severity == "error"]
+    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+@app.command("list")
+def list_pledges(
+    status: StatusOpt = None,
+    jurisdiction: JurisdictionOpt = None,
+    tag: TagOpt = None,
+    source: SourceOpt = None,
+    due_before: DueBeforeOpt = None,
+    due_after: DueAfterOpt = None,
+    search: SearchOpt = None,
+    binding: BindingOpt = None,
+    sort: Annotated[SortKey, typer.Option("--sort", help="Sort key.")] = SortKey.id,
+    output_format: Annotated[
+        ListFormat, typer.Option("--format", help="Output format.")
+    ] = ListFormat.table,
+    ledger: LedgerOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """List pledges with their computed status, filtered and sorted."""
+    from pledges.present.terminal import list_table, rows_as
+
+    result = load_ledger(ledger)
+    filters = make_filters(
+        status, jurisdiction, tag, source, due_before, due_after, search, binding
+    )
+    rows = rows_for(result, as_of_date(as_of), filters, sort.value)
+    console = stdout()
+    if output_format is ListFormat.table:
+        console.print(list_table(rows))
+    else:
+        # plain text of any size: straight to stdout, not through rich's line wrapping
+        sys.stdout.write(rows_as(rows, output_format.value) + "\n")
+    warn_if_broken(result)
+
+
+@app.command()
+def status(
+    by: Annotated[
+        GroupBy, typer.Option("--by", help="Group the tables by this key.")
+    ] = GroupBy.jurisdiction,
+    status: StatusOpt = None,
+    jurisdiction: JurisdictionOpt = None,
+    tag: TagOpt = None,
+    source: SourceOpt = None,
+    due_before: DueBeforeOpt = None,
+    due_after: DueAfterOpt = None,
+    search: SearchOpt = None,
+    binding: BindingOpt = None,
+    ledger: LedgerOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """The status report: a scoreboard, then pledges grouped with progress bars."""
+    from pledges.present.terminal import print_status
+
+    result = load_ledger(ledger)
+    when = as_of_date(as_of)
+    filters = make_filters(
+        status, jurisdiction, tag, source, due_before, due_after, search, binding
+    )
+    rows = rows_for(result, when, filters, "deadline")
+    print_status(stdout(), rows, by.value, result.ledger, when.isoformat())
+    warn_if_broken(result)
+
+
+@app.command()
+def show(
+    pledge_id: Annotated[str, typer.Argument(metavar="ID", help="The pledge id.")],
+    ledger: LedgerOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """One pledge in full: quote, source, target, timeline with evidence, status and why."""
+    from pledges.check.rules.references import did_you_mean
+    from pledges.judge.query import Filters
+    from pledges.present.terminal import print_pledge
+
+    result = load_ledger(ledger)
+    rows = [r for r in rows_for(result, as_of_date(as_of), Filters()) if r.pledge.id == pledge_id]
+    if not rows:
+        hint = did_you_mean(pledge_id, result.ledger.pledge_index())
+        fail(f"no pledge '{pledge_id}' in the ledger" + (f"; {hint}" if hint else ""))
+    print_pledge(stdout(), rows[0])
+
+
+@app.command()
+def units(ledger: LedgerOpt = None) -> None:
+    """List the unit registry: built-in units and the ledger's units.yaml."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from pledges.present.terminal import clean
+
+    result = load_ledger(ledger)
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("id", "name", "name_en", "dimension", "factor"):
+        table.add_column(column)
+    for unit in result.ledger.units.values():
+        table.add_row(
+            *(
+                Text(clean(v))
+                for v in (unit.id, unit.name, unit.name_en, unit.dimension, f"{unit.factor:g}")
+            )
+        )
+    stdout().print(table)
+
+
+@app.command()
+def rules() -> None:
+    """List the lint rules with their codes and default severities."""
+    from pledges.check.catalog import all_rules
+
+    console = stdout()
+    for rule in all_rules().values():
+        console.out(f"{rule.code}  {rule.severity.value:<7}  {rule.summary}", highlight=False)

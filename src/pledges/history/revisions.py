@@ -1,0 +1,322 @@
+"""Reading a ledger as it was at a git revision, without touching the work tree.
+
+Files come from the object database (`git ls-tree` then `git cat-file --batch`, one
+process each per revision) and go through the same parse and model steps as the work
+tree, named by the path they have in the work tree, so diagnostics line up with it.
+Git is always run with an argument list, never through a shell. Problems with git
+itself (not installed, not a repository, unknown revision) raise `GitError`, whose
+message is fit to show a user; problems in the files are diagnostics, as elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from pledges.model.diagnostics import Diagnostic, Severity
+from pledges.model.document import Document
+from pledges.model.ledger import Ledger, build_file
+from pledges.model.registries import BUILTIN_UNITS
+from pledges.read.loader import (
+    JURISDICTIONS_FILE,
+    REGISTRY_FILES,
+    YAML_SUFFIXES,
+    LoadResult,
+    add_registry,
+    display_name,
+)
+from pledges.read.safe import MAX_FILE_BYTES, conflict_markers, decode
+from pledges.read.yamlread import read_document
+
+WORK_TREE = "working tree"
+_SYMLINK_MODE = "120000"
+
+
+class GitError(Exception):
+    """Git cannot answer: not installed, not a repository, or an unknown revision."""
+
+
+@dataclass(frozen=True)
+class Repo:
+    """Where a ledger sits in a git repository."""
+
+    top: Path
+    prefix: str  # the ledger directory relative to `top`, with a trailing "/" or empty
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    short: str
+    day: date
+    author: str
+
+
+# Parsed files by (blob id, display name): history reads many revisions that share most files.
+ParseCache = dict[tuple[str, str], tuple[Document, list[Diagnostic]]]
+
+
+def _environment() -> dict[str, str]:
+    env = dict(os.environ)
+    # Paths are literal file names, never glob patterns; output must not be localised.
+    env.update({"GIT_LITERAL_PATHSPECS": "1", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"})
+    return env
+
+
+def git(args: Sequence[str], cwd: Path, *, stdin: bytes | None = None) -> bytes:
+    """Run git with an argument list and return its output, or raise GitError."""
+    try:
+        done = subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            input=stdin,
+            capture_output=True,
+            env=_environment(),
+            check=False,
+        )
+    except FileNotFoundError as exc:
+        raise GitError("git is not installed (or not on PATH)") from exc
+    except OSError as exc:
+        raise GitError(f"git could not be run: {exc.strerror or exc}") from exc
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        detail = message[-1] if message else f"exit status {done.returncode}"
+        raise GitError(f"git {args[0]} failed: {detail.removeprefix('fatal: ')}")
+    return done.stdout
+
+
+def find_repo(ledger_root: Path) -> Repo:
+    """The repository holding `ledger_root`, and the ledger's path inside it."""
+    if not ledger_root.is_dir():
+        raise GitError(f"ledger directory '{ledger_root}' does not exist")
+    try:
+        out = git(["rev-parse", "--show-toplevel", "--show-prefix"], ledger_root)
+    except GitError as exc:
+        if "not a git repository" in str(exc):
+            raise GitError(f"'{ledger_root}' is not inside a git repository") from exc
+        raise
+    lines = out.decode("utf-8", "surrogateescape").splitlines()
+    if len(lines) < 1:
+        raise GitError(f"'{ledger_root}' is not inside a git work tree")
+    prefix = lines[1] if len(lines) > 1 else ""
+    return Repo(Path(lines[0]), prefix)
+
+
+def resolve(repo: Repo, revision: str) -> str:
+    """The full commit id a revision names, or GitError."""
+    if not revision or revision.startswith("-"):
+        raise GitError(f"'{revision}' is not a revision")
+    try:
+        args = ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"]
+        out = git(args, repo.top)
+    except GitError as exc:
+        raise GitError(f"unknown revision '{revision}'") from exc
+    return out.decode("ascii").strip()
+
+
+def short(repo: Repo, sha: str) -> str:
+    return git(["rev-parse", "--short", sha], repo.top).decode("ascii").strip()
+
+
+def default_branch(repo: Repo) -> str:
+    """origin/HEAD when the remote names one, else main, else master."""
+    for candidate in ("refs/remotes/origin/HEAD", "refs/heads/main", "refs/heads/master"):
+        try:
+            git(["rev-parse", "--verify", "--quiet", candidate], repo.top)
+        except GitError:
+            continue
+        return candidate.removeprefix("refs/remotes/").removeprefix("refs/heads/")
+    raise GitError("no default branch (origin/HEAD, main or master) to compare with; name a BASE")
+
+
+def merge_base(ledger_root: Path, head: str | None) -> tuple[str, str]:
+    """Where `head` (default HEAD) left the default branch: (commit, the branch's name)."""
+    repo = find_repo(ledger_root)
+    branch = default_branch(repo)
+    tip = resolve(repo, head or "HEAD")
+    try:
+        out = git(["merge-base", tip, branch], repo.top)
+    except GitError as exc:
+        raise GitError(f"'{head or 'HEAD'}' has no common ancestor with {branch}") from exc
+    return out.decode("ascii").strip(), branch
+
+
+def _tree(repo: Repo, sha: str) -> list[tuple[str, str, str]]:
+    """(mode, blob id, path) of every file under the ledger at a commit."""
+    args = ["ls-tree", "-r", "-z", "--full-tree", sha]
+    if repo.prefix:
+        args += ["--", repo.prefix.rstrip("/")]
+    entries = []
+    for record in git(args, repo.top).split(b"\0"):
+        if not record:
+            continue
+        meta, _, raw_path = record.partition(b"\t")
+        mode, kind, blob = meta.decode("ascii").split(" ")
+        if kind == "blob":
+            entries.append((mode, blob, raw_path.decode("utf-8", "surrogateescape")))
+    return entries
+
+
+def _blobs(repo: Repo, ids: Sequence[str]) -> dict[str, bytes]:
+    """The contents of several blobs from one `git cat-file --batch`."""
+    if not ids:
+        return {}
+    out = git(["cat-file", "--batch"], repo.top, stdin="".join(f"{i}\n" for i in ids).encode())
+    found: dict[str, bytes] = {}
+    at = 0
+    for blob in ids:
+        end = out.index(b"\n", at)
+        header = out[at:end].decode("ascii").split(" ")
+        at = end + 1
+        if len(header) == 3:
+            size = int(header[2])
+            found[blob] = out[at : at + size]
+            at += size + 1
+    return found
+
+
+def _ledger_relative(repo: Repo, path: str) -> str | None:
+    """The path below the ledger directory, or None for hidden or non-YAML files."""
+    relative = path[len(repo.prefix) :] if path.startswith(repo.prefix) else path
+    parts = relative.split("/")
+    if any(part.startswith(".") for part in parts) or not relative.endswith(YAML_SUFFIXES):
+        return None
+    return relative
+
+
+def _parse(name: str, data: bytes, kind: str) -> tuple[Document, list[Diagnostic]]:
+    if len(data) > MAX_FILE_BYTES:
+        message = "is larger than 8 MiB; ledger files are limited to 8 MiB"
+        return Document(name), [Diagnostic(name, 1, 1, "PL001", Severity.ERROR, message)]
+    raw = decode(name, data)
+    if isinstance(raw, Diagnostic):
+        return Document(name), [raw]
+    diagnostics = conflict_markers(raw)
+    if diagnostics:
+        return Document(name), diagnostics
+    doc, diagnostics = read_document(name, raw.text)
+    if doc.data is not None and not any(d.code == "PL004" for d in diagnostics):
+        from pledges.read.schema import validate
+
+        diagnostics += validate(kind, doc)
+    return doc, diagnostics
+
+
+def load_revision(repo: Repo, sha: str, cache: ParseCache | None = None) -> LoadResult:
+    """The ledger as committed at `sha`, as a LoadResult like the work tree's."""
+    ledger = Ledger(root=display_name(repo.top / repo.prefix) if repo.prefix else ".")
+    ledger.units = dict(BUILTIN_UNITS)
+    result = LoadResult(ledger)
+    entries = []
+    for mode, blob, path in _tree(repo, sha):
+        relative = _ledger_relative(repo, path)
+        if relative is None:
+            continue
+        name = display_name(repo.top / path)
+        if mode == _SYMLINK_MODE:
+            result.diagnostics.append(
+                Diagnostic(
+                    name,
+                    1,
+                    1,
+                    "PL001",
+                    Severity.ERROR,
+                    "is a symbolic link; ledger files must be regular files",
+                )
+            )
+            result.unreadable = True
+            continue
+        kind = "ledger-file"
+        if relative in REGISTRY_FILES:
+            kind = "jurisdictions" if relative == JURISDICTIONS_FILE else "units"
+        entries.append((blob, name, kind))
+    cache = {} if cache is None else cache
+    wanted = [blob for blob, name, _ in entries if (blob, name) not in cache]
+    contents = _blobs(repo, sorted(set(wanted)))
+    for blob, name, kind in entries:
+        if (blob, name) not in cache:
+            cache[(blob, name)] = _parse(name, contents.get(blob, b""), kind)
+        doc, diagnostics = cache[(blob, name)]
+        result.diagnostics += diagnostics
+        if doc.data is None:
+            continue
+        if kind == "ledger-file":
+            ledger.files.append(build_file(doc))
+        else:
+            add_registry(ledger, doc, kind)
+    return result
+
+
+def load_at(ledger_root: Path, revision: str, name: str | None = None) -> tuple[LoadResult, str]:
+    """Resolve `revision` and load the ledger at it: (result, label for output).
+
+    The label is the revision as given with its short commit id, or `name` instead.
+    """
+    repo = find_repo(ledger_root)
+    sha = resolve(repo, revision)
+    result = load_revision(repo, sha)
+    abbrev = short(repo, sha)
+    if name is None and not sha.startswith(revision):
+        name = revision
+    return result, f"{name} ({abbrev})" if name else abbrev
+
+
+def ledger_log(repo: Repo) -> list[Commit]:
+    """Commits that touched the ledger, oldest first, along the first-parent chain."""
+    args = ["log", "--first-parent", "--reverse", "--format=%H%x1f%h%x1f%aI%x1f%an%x1e", "HEAD"]
+    if repo.prefix:
+        args += ["--", repo.prefix.rstrip("/")]
+    try:
+        out = git(args, repo.top)
+    except GitError as exc:
+        if "does not have any commits" in str(exc) or "bad revision 'HEAD'" in str(exc):
+            return []
+        raise
+    commits = []
+    for record in out.decode("utf-8", "replace").split("\x1e"):
+        fields = record.strip("\n").split("\x1f")
+        if len(fields) != 4:
+            continue
+        sha, abbrev, when, author = fields
+        commits.append(Commit(sha, abbrev, datetime.fromisoformat(when).date(), author))
+    return commits
+
+
+@dataclass(frozen=True)
+class Event:
+    commit: Commit
+    text: str
+
+
+def pledge_history(ledger_root: Path, pledge_id: str) -> list[Event] | None:
+    """The life of one pledge along the ledger's commits; None when it never existed.
+
+    Each commit that touched the ledger is compared with the previous one; statuses are
+    judged as of each commit's author date and reported when they differ from the last.
+    """
+    from pledges.history.semdiff import history_events
+    from pledges.judge.status import Context, evaluate
+
+    repo = find_repo(ledger_root)
+    cache: ParseCache = {}
+    events: list[Event] = []
+    previous = None
+    last_status: str | None = None
+    seen = False
+    for commit in ledger_log(repo):
+        ledger = load_revision(repo, commit.sha, cache).ledger
+        index = ledger.pledge_index()
+        current = index.get(pledge_id)
+        seen = seen or current is not None
+        status = None
+        if current is not None:
+            status = evaluate(current, commit.day, Context(ledger.units, index)).status
+        texts = history_events(previous, current, last_status, status)
+        events += [Event(commit, text) for text in texts]
+        previous = current
+        last_status = status
+    return events if seen else None

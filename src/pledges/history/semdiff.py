@@ -1,0 +1,518 @@
+"""Semantic diff between two states of a ledger: what a change does to the pledges.
+
+Pledges are matched by id. A changed pledge lists its changed fields (scalar leaves,
+`target.value: 5.0 → 6.0`), the observations and the assessment it gained; a status
+transition is the displayed status before and after, judged at one `as_of` date.
+Numbers compare by value (5 and 5.0 are the same), mappings regardless of key order.
+Output is plain text, JSON or Markdown; callers strip terminal control characters.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from pledges.judge.status import Context, evaluate
+from pledges.model.document import Path
+from pledges.model.ledger import Ledger, Pledge
+
+DIFF_FORMAT_VERSION = 1
+_MISSING: Any = object()
+_SHORT = 60
+_MD_SPECIAL = "\\`*_[]<>~|"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """A scalar leaf that changed; None stands for absent. `path` is in the head (or base)."""
+
+    field: str
+    old: str | None
+    new: str | None
+    path: Path = ()
+
+
+@dataclass(frozen=True)
+class ObservationAdded:
+    period: str
+    value: str | None
+    unit: str | None
+    evidence: tuple[str, ...]
+    cited: bool  # at least one evidence item names a source or URL and quotes it
+    path: Path = ()
+
+
+@dataclass(frozen=True)
+class AssessmentAdded:
+    status: str | None
+    as_of: str | None
+    evidence: tuple[str, ...]
+    cited: bool
+
+
+@dataclass(frozen=True)
+class PledgeChange:
+    fields: tuple[FieldChange, ...] = ()
+    observations: tuple[ObservationAdded, ...] = ()
+    assessment: AssessmentAdded | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.fields or self.observations or self.assessment)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An added or removed pledge, where it is (or was)."""
+
+    id: str
+    title: str | None
+    file: str
+    line: int
+    renamed_to: str | None = None
+
+
+@dataclass(frozen=True)
+class Changed:
+    id: str
+    file: str
+    line: int
+    change: PledgeChange
+
+
+@dataclass(frozen=True)
+class Transition:
+    id: str
+    old: str
+    new: str
+
+
+@dataclass
+class Diff:
+    base: str
+    head: str
+    as_of: date
+    added: list[Entry] = field(default_factory=list)
+    removed: list[Entry] = field(default_factory=list)
+    changed: list[Changed] = field(default_factory=list)
+    transitions: list[Transition] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed or self.transitions)
+
+
+def _canon(value: Any) -> Any:
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, dict):
+        return {str(k): _canon(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_canon(v) for v in value]
+    return str(value)
+
+
+def same(old: Any, new: Any) -> bool:
+    """Equal as data: numbers by value, mappings regardless of key order."""
+    if old is _MISSING or new is _MISSING:
+        return old is new
+    return json.dumps(_canon(old), sort_keys=True) == json.dumps(_canon(new), sort_keys=True)
+
+
+def render_value(value: Any) -> str | None:
+    """A value as compact YAML-like text; None when absent."""
+    if value is _MISSING:
+        return None
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return " ".join(value.split()) if "\n" in value or "\r" in value else value
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {render_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(str(render_value(v)) for v in value) + "]"
+    return str(value)
+
+
+def _compare(old: Any, new: Any, name: str, path: Path, out: list[FieldChange]) -> None:
+    if same(old, new):
+        return
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in [*new, *(k for k in old if k not in new)]:
+            sub = f"{name}.{key}" if name else str(key)
+            _compare(old.get(key, _MISSING), new.get(key, _MISSING), sub, (*path, key), out)
+        return
+    nested = any(isinstance(v, dict | list) for v in (*_items(old), *_items(new)))
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new) and nested:
+        for index, (left, right) in enumerate(zip(old, new, strict=True)):
+            _compare(left, right, f"{name}[{index}]", (*path, index), out)
+        return
+    out.append(FieldChange(name, render_value(old), render_value(new), path))
+
+
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _map(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _evidence(items: Any) -> tuple[tuple[str, ...], bool]:
+    """Evidence as short labels (source id or URL), and whether one item is a real citation."""
+    labels, cited = [], False
+    for item in _items(items):
+        data = _map(item)
+        where = data.get("source") if isinstance(data.get("source"), str) else data.get("url")
+        if isinstance(where, str) and where:
+            labels.append(where)
+            quote = data.get("quote")
+            cited = cited or (isinstance(quote, str) and bool(quote.strip()))
+    return tuple(labels), cited
+
+
+def _period_key(item: dict[str, Any]) -> str:
+    return str(render_value(item.get("period", _MISSING)))
+
+
+def _observations(old: Pledge, new: Pledge) -> tuple[list[ObservationAdded], list[FieldChange]]:
+    """Observations matched by period: new ones, edited ones, removed ones."""
+    before = [(i, o) for i, o in enumerate(_items(old.raw.get("progress"))) if isinstance(o, dict)]
+    after = [(i, o) for i, o in enumerate(_items(new.raw.get("progress"))) if isinstance(o, dict)]
+    unmatched = list(before)
+    pending = []
+    for index, item in after:
+        twin = next((pair for pair in unmatched if same(pair[1], item)), None)
+        if twin is not None:
+            unmatched.remove(twin)
+        else:
+            pending.append((index, item))
+    added: list[ObservationAdded] = []
+    fields: list[FieldChange] = []
+    for index, item in pending:
+        period = _period_key(item)
+        twin = next((pair for pair in unmatched if _period_key(pair[1]) == period), None)
+        path: Path = ("progress", index)
+        if twin is not None:
+            unmatched.remove(twin)
+            _compare(twin[1], item, f"progress[{period}]", path, fields)
+            continue
+        labels, cited = _evidence(item.get("evidence"))
+        unit = item.get("unit")
+        added.append(
+            ObservationAdded(
+                period,
+                render_value(item.get("value", _MISSING)),
+                unit if isinstance(unit, str) else None,
+                labels,
+                cited,
+                path,
+            )
+        )
+    for index, item in unmatched:
+        old_value = render_value(item.get("value", _MISSING))
+        fields.append(
+            FieldChange(f"progress[{_period_key(item)}]", old_value, None, ("progress", index))
+        )
+    return added, fields
+
+
+def compare_pledge(old: Pledge, new: Pledge) -> PledgeChange:
+    """What changed in one pledge between two versions of it."""
+    fields: list[FieldChange] = []
+    skip = {"id", "progress", "assessment"}
+    before = {k: v for k, v in old.raw.items() if k not in skip}
+    after = {k: v for k, v in new.raw.items() if k not in skip}
+    _compare(before, after, "", (), fields)
+    observations, obs_fields = _observations(old, new)
+    fields += obs_fields
+    assessment = None
+    was, now = old.raw.get("assessment", _MISSING), new.raw.get("assessment", _MISSING)
+    if isinstance(now, dict) and not isinstance(was, dict):
+        labels, cited = _evidence(now.get("evidence"))
+        as_of = render_value(now["as_of"]) if now.get("as_of") is not None else None
+        status = render_value(now.get("status", _MISSING))
+        assessment = AssessmentAdded(status, as_of, labels, cited)
+    else:
+        _compare(was, now, "assessment", ("assessment",), fields)
+    return PledgeChange(tuple(fields), tuple(observations), assessment)
+
+
+def _entry(pledge: Pledge, renamed_to: str | None = None) -> Entry:
+    return Entry(pledge.id, pledge.title, pledge.file, pledge.position()[0], renamed_to)
+
+
+def renamed(pledge: Pledge, candidates: Sequence[Pledge]) -> str | None:
+    """The id of a new pledge with the same quote and source: most likely a renamed id."""
+    for other in candidates:
+        if pledge.quote and other.quote == pledge.quote and _source_id(other) == _source_id(pledge):
+            return other.id
+    return None
+
+
+def _source_id(pledge: Pledge) -> str | None:
+    return pledge.source.id if pledge.source else None
+
+
+def diff(base: Ledger, head: Ledger, as_of: date, base_label: str, head_label: str) -> Diff:
+    """Compare two ledgers pledge by pledge; statuses are judged as of `as_of`."""
+    result = Diff(base_label, head_label, as_of)
+    old_index, new_index = base.pledge_index(), head.pledge_index()
+    added = [p for i, p in sorted(new_index.items()) if i not in old_index]
+    result.added = [_entry(p) for p in added]
+    result.removed = [
+        _entry(p, renamed(p, added)) for i, p in sorted(old_index.items()) if i not in new_index
+    ]
+    old_context = Context(base.units, old_index)
+    new_context = Context(head.units, new_index)
+    for pledge_id, new in sorted(new_index.items()):
+        old = old_index.get(pledge_id)
+        if old is None:
+            continue
+        change = compare_pledge(old, new)
+        if not change.empty:
+            result.changed.append(Changed(pledge_id, new.file, new.position()[0], change))
+        was = evaluate(old, as_of, old_context).status
+        now = evaluate(new, as_of, new_context).status
+        if was != now:
+            result.transitions.append(Transition(pledge_id, was, now))
+    return result
+
+
+def removal_warning(entry: Entry) -> str:
+    if entry.renamed_to:
+        return (
+            f"ids are permanent: '{entry.id}' looks renamed to '{entry.renamed_to}'; "
+            f"keep '{entry.id}' and mark it withdrawn instead"
+        )
+    return (
+        f"pledges are withdrawn, not deleted: keep '{entry.id}' and give it an "
+        "assessment with status withdrawn"
+    )
+
+
+def _short(value: str | None) -> str:
+    if value is None:
+        return "(absent)"
+    return value if len(value) <= _SHORT else value[: _SHORT - 1] + "…"
+
+
+def _one_line(value: str | None) -> str:
+    return " ".join((value or "").split())
+
+
+def observation_text(obs: ObservationAdded) -> str:
+    unit = f" {obs.unit}" if obs.unit else ""
+    cited = ", ".join(obs.evidence) if obs.evidence else "none"
+    return f"observation {_one_line(obs.period)}: {_short(obs.value)}{unit} (evidence: {cited})"
+
+
+def assessment_text(added: AssessmentAdded) -> str:
+    cited = ", ".join(added.evidence) if added.evidence else "none"
+    return (
+        f"assessment {_one_line(added.status or '?')} as of {_one_line(added.as_of or '?')} "
+        f"(evidence: {cited})"
+    )
+
+
+def field_text(change: FieldChange) -> str:
+    return f"{change.field}: {_short(change.old)} → {_short(change.new)}"
+
+
+def _change_lines(change: PledgeChange) -> Iterator[str]:
+    for item in change.fields:
+        yield _one_line(field_text(item))
+    for obs in change.observations:
+        yield "+ " + _one_line(observation_text(obs))
+    if change.assessment:
+        yield "+ " + _one_line(assessment_text(change.assessment))
+
+
+def _title(value: str | None) -> str:
+    return f" — {_short(_one_line(value))}" if value else ""
+
+
+def to_text(result: Diff) -> str:
+    lines = [
+        f"Ledger changes from {result.base} to {result.head}; "
+        f"statuses as of {result.as_of.isoformat()}"
+    ]
+    if result.empty:
+        lines.append("no pledge changes")
+    if result.added:
+        lines.append(f"added ({len(result.added)}):")
+        lines += [f"  + {e.id}{_title(e.title)} [{e.file}:{e.line}]" for e in result.added]
+    if result.removed:
+        lines.append(f"removed ({len(result.removed)}):")
+        for entry in result.removed:
+            where = f"{entry.file}:{entry.line} in the base"
+            lines.append(f"  - {entry.id}{_title(entry.title)} [{where}]")
+            lines.append(f"    warning: {removal_warning(entry)}")
+    if result.changed:
+        lines.append(f"changed ({len(result.changed)}):")
+        for item in result.changed:
+            lines.append(f"  ~ {item.id} [{item.file}:{item.line}]")
+            lines += [f"    {text}" for text in _change_lines(item.change)]
+    if result.transitions:
+        lines.append(f"status transitions ({len(result.transitions)}):")
+        lines += [f"  {t.id}: {t.old} → {t.new}" for t in result.transitions]
+    return "\n".join(lines)
+
+
+def to_json(result: Diff) -> str:
+    payload = {
+        "version": DIFF_FORMAT_VERSION,
+        "base": result.base,
+        "head": result.head,
+        "as_of": result.as_of.isoformat(),
+        "added": [
+            {"id": e.id, "title": e.title, "file": e.file, "line": e.line} for e in result.added
+        ],
+        "removed": [
+            {
+                "id": e.id,
+                "title": e.title,
+                "file": e.file,
+                "line": e.line,
+                "renamed_to": e.renamed_to,
+                "warning": removal_warning(e),
+            }
+            for e in result.removed
+        ],
+        "changed": [_changed_json(c) for c in result.changed],
+        "transitions": [{"id": t.id, "from": t.old, "to": t.new} for t in result.transitions],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2)
+
+
+def _changed_json(item: Changed) -> dict[str, Any]:
+    assessment = item.change.assessment
+    return {
+        "id": item.id,
+        "file": item.file,
+        "line": item.line,
+        "fields": [{"field": f.field, "old": f.old, "new": f.new} for f in item.change.fields],
+        "observations_added": [
+            {"period": o.period, "value": o.value, "unit": o.unit, "evidence": list(o.evidence)}
+            for o in item.change.observations
+        ],
+        "assessment_added": None
+        if assessment is None
+        else {
+            "status": assessment.status,
+            "as_of": assessment.as_of,
+            "evidence": list(assessment.evidence),
+        },
+    }
+
+
+def md(value: str | None) -> str:
+    """Text safe inside a Markdown table cell: one line, specials and pipes escaped."""
+    text = _one_line(value).replace("&", "&amp;")
+    return "".join(f"\\{ch}" if ch in _MD_SPECIAL else ch for ch in text)
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def to_markdown(result: Diff) -> str:
+    lines = [
+        f"## Ledger changes: {md(result.base)} → {md(result.head)}",
+        "",
+        f"Statuses as of {result.as_of.isoformat()}.",
+        "",
+    ]
+    if result.empty:
+        lines += ["No pledge changes.", ""]
+    if result.added:
+        lines += [f"### Added ({len(result.added)})", ""]
+        lines += _table(
+            ("Pledge", "Title", "File"),
+            [(md(e.id), md(e.title), md(f"{e.file}:{e.line}")) for e in result.added],
+        )
+    if result.removed:
+        lines += [
+            f"### Removed ({len(result.removed)})",
+            "",
+            "> **Warning:** pledges are withdrawn, not deleted.",
+            "",
+        ]
+        lines += _table(
+            ("Pledge", "Title", "Was at", "Warning"),
+            [
+                (md(e.id), md(e.title), md(f"{e.file}:{e.line}"), md(removal_warning(e)))
+                for e in result.removed
+            ],
+        )
+    if result.changed:
+        lines += [f"### Changed ({len(result.changed)})", ""]
+        rows: list[tuple[str, str, str, str]] = []
+        for item in result.changed:
+            for f in item.change.fields:
+                rows.append((md(item.id), md(f.field), md(_short(f.old)), md(_short(f.new))))
+            for obs in item.change.observations:
+                rows.append((md(item.id), "observation added", "", md(observation_text(obs))))
+            if item.change.assessment:
+                rows.append(
+                    (
+                        md(item.id),
+                        "assessment added",
+                        "",
+                        md(assessment_text(item.change.assessment)),
+                    )
+                )
+        lines += _table(("Pledge", "Change", "Old", "New"), rows)
+    if result.transitions:
+        lines += [f"### Status transitions ({len(result.transitions)})", ""]
+        lines += _table(
+            ("Pledge", "From", "To"), [(md(t.id), md(t.old), md(t.new)) for t in result.transitions]
+        )
+    return "\n".join(lines).rstrip("\n")
+
+
+def history_events(
+    old: Pledge | None, new: Pledge | None, old_status: str | None, new_status: str | None
+) -> list[str]:
+    """What one commit did to a pledge, as lines for `pledges history`."""
+    from pledges.judge.status import describe_target
+
+    if new is None:
+        return [] if old is None else [f"removed from {old.file}"]
+    if old is None:
+        return [f"added in {new.file}: target {describe_target(new)}; status {new_status}"]
+    change = compare_pledge(old, new)
+    lines = []
+    targets = [f for f in change.fields if f.field.split(".")[0] == "target"]
+    if targets:
+        before, after = describe_target(old), describe_target(new)
+        if before != after:
+            lines.append(f"target changed: {before} → {after}")
+        else:
+            lines += [f"target changed: {field_text(f)}" for f in targets]
+    lines += [f"added {observation_text(o)}" for o in change.observations]
+    if change.assessment:
+        lines.append(f"added {assessment_text(change.assessment)}")
+    for item in change.fields:
+        head = item.field.split(".")[0].split("[")[0]
+        if head in {"progress", "assessment"}:
+            lines.append(f"{field_text(item)}")
+    edited = []
+    for item in change.fields:
+        head = item.field.split(".")[0].split("[")[0]
+        if head not in {"target", "progress", "assessment"} and head not in edited:
+            edited.append(head)
+    if edited:
+        lines.append("edited: " + ", ".join(edited))
+    if old_status != new_status:
+        lines.append(f"status: {old_status} → {new_status}")
+    return [_one_line(line) for line in lines]

@@ -1,0 +1,148 @@
+"""Queries: evaluate every pledge as of a date, filter, sort and describe as records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from pledges.judge.status import STATUSES, Context, Evaluation, evaluate
+from pledges.model.ledger import Observation, Pledge
+from pledges.model.registries import within
+from pledges.read.loader import LoadResult
+
+SORT_KEYS = ("id", "deadline", "status", "progress", "jurisdiction", "file")
+
+
+@dataclass(frozen=True)
+class Row:
+    pledge: Pledge
+    evaluation: Evaluation
+
+
+@dataclass(frozen=True)
+class Filters:
+    statuses: tuple[str, ...] = ()
+    jurisdiction: str | None = None
+    tags: tuple[str, ...] = ()
+    source: str | None = None
+    due_before: date | None = None
+    due_after: date | None = None
+    search: str | None = None
+    binding: bool | None = None
+    ids: tuple[str, ...] = field(default=())
+
+
+def evaluate_all(result: LoadResult, as_of: date) -> list[Row]:
+    context = Context(units=result.ledger.units, pledges=result.ledger.pledge_index())
+    return [Row(p, evaluate(p, as_of, context)) for p in result.ledger.pledges]
+
+
+def _matches(row: Row, filters: Filters) -> bool:
+    pledge = row.pledge
+    checks = (
+        not filters.statuses or row.evaluation.status in filters.statuses,
+        filters.jurisdiction is None
+        or (pledge.jurisdiction is not None and within(pledge.jurisdiction, filters.jurisdiction)),
+        not filters.tags or any(t in pledge.tags for t in filters.tags),
+        filters.source is None
+        or (pledge.source is not None and pledge.source.id == filters.source),
+        filters.due_before is None
+        or (pledge.deadline is not None and pledge.deadline.end < filters.due_before),
+        filters.due_after is None
+        or (pledge.deadline is not None and pledge.deadline.end > filters.due_after),
+        filters.binding is None or pledge.binding == filters.binding,
+        filters.search is None or _found(filters.search, pledge),
+    )
+    return all(checks)
+
+
+def _found(needle: str, pledge: Pledge) -> bool:
+    folded = needle.casefold()
+    haystack = [pledge.title or "", pledge.quote or "", pledge.id]
+    if pledge.metric and pledge.metric.name:
+        haystack.append(pledge.metric.name)
+    return any(folded in text.casefold() for text in haystack)
+
+
+def select(rows: Iterable[Row], filters: Filters) -> list[Row]:
+    return [row for row in rows if _matches(row, filters)]
+
+
+def sort_rows(rows: Sequence[Row], key: str) -> list[Row]:
+    """Stable sorts with the pledge id as the tie-breaker, so output is reproducible."""
+
+    def sort_key(row: Row) -> tuple[Any, ...]:
+        pledge = row.pledge
+        deadline = pledge.deadline.end if pledge.deadline else date.max
+        if key == "deadline":
+            return (deadline, pledge.id)
+        if key == "status":
+            return (STATUSES.index(row.evaluation.status), deadline, pledge.id)
+        if key == "progress":
+            progress = row.evaluation.progress
+            return (progress is None, -(progress or 0.0), pledge.id)
+        if key == "jurisdiction":
+            return (pledge.jurisdiction or "", pledge.id)
+        if key == "file":
+            return (pledge.file, pledge.path)
+        return (pledge.id,)
+
+    return sorted(rows, key=sort_key)
+
+
+def _observation(obs: Observation | None) -> dict[str, Any] | None:
+    if obs is None:
+        return None
+    return {
+        "period": obs.period.text if obs.period else None,
+        "value": obs.value,
+        "unit": obs.unit,
+    }
+
+
+def record(row: Row) -> dict[str, Any]:
+    """The JSON form of a pledge and its evaluation (`pledges list --format json`)."""
+    pledge, evaluation = row.pledge, row.evaluation
+    line, column = pledge.position()
+    metric = pledge.metric
+    fig = evaluation.figure
+    raw_target = pledge.raw.get("target")
+    return {
+        "id": pledge.id,
+        "title": pledge.title,
+        "quote": pledge.quote,
+        "jurisdiction": pledge.jurisdiction,
+        "source": pledge.source.id if pledge.source else None,
+        "file": pledge.file,
+        "line": line,
+        "column": column,
+        "made": pledge.made.start.isoformat() if pledge.made else None,
+        "deadline": pledge.deadline.end.isoformat() if pledge.deadline else None,
+        "binding": pledge.binding,
+        "tags": list(pledge.tags),
+        "metric": None
+        if metric is None
+        else {
+            "name": metric.name,
+            "unit": metric.unit,
+            "aggregate": metric.aggregate,
+            "kind": metric.kind,
+        },
+        "target": dict(raw_target) if isinstance(raw_target, dict) else None,
+        "target_value": evaluation.target_value,
+        "baseline": _observation(pledge.baseline),
+        "latest": None
+        if fig is None
+        else {
+            "value": fig.value,
+            "period": fig.period.text,
+            "final": fig.final,
+        },
+        "progress": evaluation.progress,
+        "status": evaluation.status,
+        "computed_status": evaluation.computed_status,
+        "stretch_met": evaluation.stretch_met,
+        "explanation": evaluation.explanation,
+    }

@@ -1,0 +1,311 @@
+"""The ledger model: plain dataclasses built leniently from validated-or-not data.
+
+Building never fails: a field of the wrong type becomes None, and the schema stage and
+the rules report why. Every object keeps the path of its node so diagnostics can point
+at the right line and column.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from pledges.model.document import Document, Path
+from pledges.model.periods import Period, PeriodError, parse_period
+from pledges.model.registries import Jurisdiction, Unit
+
+
+@dataclass(frozen=True)
+class Evidence:
+    source: str | None
+    url: str | None
+    title: str | None
+    quote: str | None
+
+
+@dataclass(frozen=True)
+class Observation:
+    period: Period | None
+    value: float | None
+    unit: str | None
+    outcome: bool
+    note: str | None
+    evidence: tuple[Evidence, ...]
+    path: Path
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str | None
+    unit: str | None
+    aggregate: str
+    kind: str
+    better: str | None
+
+
+@dataclass(frozen=True)
+class Target:
+    op: str | None
+    value: float | None
+    bounds: tuple[float, float] | None
+    stretch: float | None
+    tolerance: float | None
+    ref: str | None
+    set_by: str | None
+
+
+@dataclass(frozen=True)
+class Assessment:
+    status: str | None
+    as_of: Period | None
+    rationale: str | None
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass
+class Source:
+    id: str | None
+    title: str | None
+    title_en: str | None
+    publisher: str | None
+    jurisdiction: str | None
+    date: Period | None
+    url: str | None
+    file: str
+
+
+@dataclass
+class Pledge:
+    id: str
+    title: str | None
+    quote: str | None
+    made: Period | None
+    start: Period | None
+    deadline: Period | None
+    jurisdiction: str | None
+    binding: bool
+    tags: tuple[str, ...]
+    metric: Metric | None
+    baseline: Observation | None
+    target: Target | None
+    progress: tuple[Observation, ...]
+    assessment: Assessment | None
+    related: tuple[str, ...]
+    source: Source | None
+    doc: Document
+    path: Path
+    raw: dict[str, Any] = field(repr=False)
+
+    @property
+    def file(self) -> str:
+        return self.doc.file
+
+    def position(self, *keys: str | int, key: bool = False) -> tuple[int, int]:
+        return self.doc.position((*self.path, *keys), key=key)
+
+
+@dataclass
+class LedgerFile:
+    doc: Document
+    source: Source | None
+    pledges: list[Pledge]
+
+
+@dataclass
+class Ledger:
+    """Everything loaded from a ledger directory (or a list of files)."""
+
+    root: str
+    files: list[LedgerFile] = field(default_factory=list)
+    units: dict[str, Unit] = field(default_factory=dict)
+    jurisdictions: dict[str, Jurisdiction] = field(default_factory=dict)
+    jurisdictions_loaded: bool = False
+    unit_docs: list[Document] = field(default_factory=list)
+    jurisdiction_docs: list[Document] = field(default_factory=list)
+
+    @property
+    def pledges(self) -> list[Pledge]:
+        return [p for f in self.files for p in f.pledges]
+
+    def pledge_index(self) -> dict[str, Pledge]:
+        """First pledge of each id (duplicates are a lint error)."""
+        index: dict[str, Pledge] = {}
+        for pledge in self.pledges:
+            index.setdefault(pledge.id, pledge)
+        return index
+
+    def source_index(self) -> dict[str, Source]:
+        index: dict[str, Source] = {}
+        for ledger_file in self.files:
+            if ledger_file.source and ledger_file.source.id:
+                index.setdefault(ledger_file.source.id, ledger_file.source)
+        return index
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _num(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _period(value: Any, *, allow_span: bool = False) -> Period | None:
+    if value is None:
+        return None
+    try:
+        return parse_period(value, allow_span=allow_span)
+    except PeriodError:
+        return None
+
+
+def _map(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _evidence(items: Any) -> tuple[Evidence, ...]:
+    out = []
+    for item in _list(items):
+        data = _map(item)
+        out.append(
+            Evidence(
+                _str(data.get("source")),
+                _str(data.get("url")),
+                _str(data.get("title")),
+                _str(data.get("quote")),
+            )
+        )
+    return tuple(out)
+
+
+def build_observation(data: Any, path: Path) -> Observation | None:
+    item = _map(data)
+    if not item:
+        return None
+    return Observation(
+        period=_period(item.get("period"), allow_span=True),
+        value=_num(item.get("value")),
+        unit=_str(item.get("unit")),
+        outcome=item.get("outcome") is True,
+        note=_str(item.get("note")),
+        evidence=_evidence(item.get("evidence")),
+        path=path,
+    )
+
+
+def _metric(data: Any) -> Metric | None:
+    item = _map(data)
+    if not item:
+        return None
+    aggregate = item.get("aggregate")
+    kind = item.get("kind")
+    better = item.get("better")
+    return Metric(
+        name=_str(item.get("name")),
+        unit=_str(item.get("unit")),
+        aggregate=aggregate if aggregate in {"latest", "sum"} else "latest",
+        kind=kind if kind in {"level", "rate"} else "level",
+        better=better if better in {"higher", "lower"} else None,
+    )
+
+
+def _target(data: Any) -> Target | None:
+    item = _map(data)
+    if not item:
+        return None
+    raw_value = item.get("value")
+    bounds = None
+    if isinstance(raw_value, list) and len(raw_value) == 2:
+        low, high = _num(raw_value[0]), _num(raw_value[1])
+        if low is not None and high is not None:
+            bounds = (low, high)
+    op = _str(item.get("op"))
+    return Target(
+        op=op if op in {">=", ">", "<=", "<", "about", "between"} else None,
+        value=_num(raw_value),
+        bounds=bounds,
+        stretch=_num(item.get("stretch")),
+        tolerance=_num(item.get("tolerance")),
+        ref=_str(item.get("ref")),
+        set_by=_str(item.get("set_by")),
+    )
+
+
+def _assessment(data: Any) -> Assessment | None:
+    item = _map(data)
+    if not item:
+        return None
+    return Assessment(
+        status=_str(item.get("status")),
+        as_of=_period(item.get("as_of")),
+        rationale=_str(item.get("rationale")),
+        evidence=_evidence(item.get("evidence")),
+    )
+
+
+def build_source(data: Any, file: str) -> Source | None:
+    item = _map(data)
+    if not item:
+        return None
+    return Source(
+        id=_str(item.get("id")),
+        title=_str(item.get("title")),
+        title_en=_str(item.get("title_en")),
+        publisher=_str(item.get("publisher")),
+        jurisdiction=_str(item.get("jurisdiction")),
+        date=_period(item.get("date")),
+        url=_str(item.get("url")),
+        file=file,
+    )
+
+
+def build_pledge(data: Any, doc: Document, path: Path, source: Source | None) -> Pledge | None:
+    item = _map(data)
+    pledge_id = item.get("id")
+    if not isinstance(pledge_id, str):
+        return None
+    made = _period(item.get("made")) or (source.date if source else None)
+    progress = [
+        build_observation(obs, (*path, "progress", i))
+        for i, obs in enumerate(_list(item.get("progress")))
+    ]
+    return Pledge(
+        id=pledge_id,
+        title=_str(item.get("title")),
+        quote=_str(item.get("quote")),
+        made=made,
+        start=_period(item.get("start")) or made,
+        deadline=_period(item.get("deadline")),
+        jurisdiction=_str(item.get("jurisdiction")) or (source.jurisdiction if source else None),
+        binding=item.get("binding") is True,
+        tags=tuple(t for t in _list(item.get("tags")) if isinstance(t, str)),
+        metric=_metric(item.get("metric")),
+        baseline=build_observation(item.get("baseline"), (*path, "baseline")),
+        target=_target(item.get("target")),
+        progress=tuple(o for o in progress if o is not None),
+        assessment=_assessment(item.get("assessment")),
+        related=tuple(r for r in _list(item.get("related")) if isinstance(r, str)),
+        source=source,
+        doc=doc,
+        path=path,
+        raw=item,
+    )
+
+
+def build_file(doc: Document) -> LedgerFile:
+    data = _map(doc.data)
+    source = build_source(data.get("source"), doc.file)
+    pledges = []
+    for index, item in enumerate(_list(data.get("pledges"))):
+        pledge = build_pledge(item, doc, ("pledges", index), source)
+        if pledge is not None:
+            pledges.append(pledge)
+    return LedgerFile(doc, source, pledges)

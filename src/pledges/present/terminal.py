@@ -1,0 +1,305 @@
+"""Terminal rendering with rich. Only this module and cli.py know about the terminal."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from pledges.judge.query import Row, record
+from pledges.judge.scoreboard import Scoreboard, group, scoreboard
+from pledges.judge.status import describe_target, format_number
+from pledges.model.diagnostics import Diagnostic
+from pledges.model.ledger import Ledger, Observation, Pledge
+
+STYLES = {
+    "achieved": "green",
+    "missed": "red",
+    "on_track": "cyan",
+    "at_risk": "yellow",
+    "pending": "blue",
+    "overdue": "magenta",
+    "partly": "yellow",
+    "unrated": "dim",
+    "withdrawn": "dim",
+}
+_BIDI = {0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+
+
+def clean(value: object, *, single_line: bool = True) -> str:
+    """Strip terminal escapes, control and bidi-override characters from user text."""
+    text = "" if value is None else str(value)
+    out = []
+    for ch in text:
+        if ch == "\n" and not single_line:
+            out.append(ch)
+        elif ch in "\n\r\t":
+            out.append(" ")
+        elif ord(ch) in _BIDI or unicodedata.category(ch) == "Cc":
+            continue
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def status_text(status: str) -> Text:
+    return Text(status, style=STYLES.get(status, ""))
+
+
+def bar(progress: float | None, width: int = 10) -> Text:
+    """A budget-style cell: `[██████····  62%]`."""
+    if progress is None:
+        return Text("—", style="dim")
+    share = max(0.0, min(1.0, progress))
+    filled = round(share * width)
+    style = "green" if progress >= 1 else ("yellow" if progress >= 0.5 else "red")
+    cell = Text("[")
+    cell.append("█" * filled, style=style)
+    cell.append("·" * (width - filled), style="dim")
+    cell.append(f" {progress * 100:4.0f}%]")
+    return cell
+
+
+def print_diagnostics(console: Console, diagnostics: Sequence[Diagnostic], fmt: str) -> None:
+    from pledges.model.diagnostics import summarize, to_github, to_json
+
+    if fmt in ("json", "sarif", "markdown"):
+        from pledges.present.formats import to_markdown, to_sarif
+
+        render = {"json": to_json, "sarif": to_sarif, "markdown": to_markdown}[fmt]
+        console.out(render(diagnostics), highlight=False)
+        return
+    for diagnostic in diagnostics:
+        line = to_github(diagnostic) if fmt == "github" else clean(diagnostic.text())
+        console.out(line, highlight=False)
+    if fmt == "text":
+        totals = summarize(diagnostics)
+        if diagnostics:
+            console.out(
+                f"{totals['errors']} errors, {totals['warnings']} warnings", highlight=False
+            )
+        else:
+            console.out("no problems found", highlight=False)
+
+
+def _figure_cell(row: Row) -> str:
+    fig = row.evaluation.figure
+    target = describe_target(row.pledge, row.evaluation.target_value)
+    latest = format_number(fig.value) if fig else "—"
+    return f"{latest} / {target}"
+
+
+def list_table(rows: Sequence[Row]) -> Table:
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("id", overflow="fold")
+    table.add_column("status", no_wrap=True)
+    table.add_column("due", no_wrap=True)
+    table.add_column("latest / target", overflow="fold")
+    for row in rows:
+        table.add_row(
+            Text(clean(row.pledge.id)),
+            status_text(row.evaluation.status),
+            row.pledge.deadline.text if row.pledge.deadline else "—",
+            Text(clean(_figure_cell(row))),
+        )
+    return table
+
+
+def rows_as(rows: Sequence[Row], fmt: str) -> str:
+    """list output in a machine format: json, csv or markdown."""
+    records = [record(row) for row in rows]
+    if fmt == "json":
+        return json.dumps(records, ensure_ascii=False, indent=2, allow_nan=False)
+    columns = [
+        "id",
+        "status",
+        "deadline",
+        "jurisdiction",
+        "source",
+        "latest",
+        "target_value",
+        "progress",
+        "title",
+    ]
+    flat = [{c: _flat(r[c]) for c in columns} for r in records]
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(flat)
+        return buffer.getvalue().rstrip("\n")
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for item in flat:
+        cells = [clean(item[c]).replace("|", "\\|") for c in columns]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _flat(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict) and "value" in value:
+        return f"{format_number(value['value'])} ({value.get('period')})"
+    if isinstance(value, float):
+        return f"{value:.4f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def scoreboard_table(board: Scoreboard) -> Table:
+    table = Table(
+        title=f"{board.total} pledges",
+        box=None,
+        pad_edge=False,
+        header_style="bold",
+        title_justify="left",
+    )
+    table.add_column("status")
+    table.add_column("count", justify="right")
+    table.add_column("share", justify="right")
+    table.add_column("binding", justify="right")
+    table.add_column("expected", justify="right")
+    for status, count in board.counts.items():
+        table.add_row(
+            status_text(status),
+            str(count),
+            f"{board.share(status):.0%}",
+            str(board.binding.get(status, 0)),
+            str(board.expected.get(status, 0)),
+        )
+    return table
+
+
+def group_table(title: str, rows: Sequence[Row]) -> Table:
+    board = scoreboard(rows)
+    summary = ", ".join(f"{count} {status}" for status, count in board.counts.items())
+    table = Table(
+        title=f"{clean(title)} — {summary}",
+        title_justify="left",
+        box=None,
+        pad_edge=False,
+        header_style="bold",
+        title_style="bold",
+    )
+    table.add_column("pledge", overflow="fold")
+    table.add_column("due", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("progress", no_wrap=True)
+    for row in rows:
+        table.add_row(
+            Text(clean(row.pledge.id)),
+            row.pledge.deadline.text if row.pledge.deadline else "—",
+            status_text(row.evaluation.status),
+            bar(row.evaluation.progress),
+        )
+    return table
+
+
+def print_status(
+    console: Console, rows: Sequence[Row], by: str, ledger: Ledger, as_of: str
+) -> None:
+    console.print(Text(f"Pledges as of {as_of}", style="bold"))
+    console.print(scoreboard_table(scoreboard(rows)))
+    for title, members in group(rows, by, ledger):
+        console.print()
+        console.print(group_table(title, members))
+
+
+def _evidence_lines(obs_evidence: Sequence[Any]) -> list[str]:
+    lines = []
+    for item in obs_evidence:
+        where = item.source or item.url or "?"
+        lines.append(f"    ↳ {clean(where)}: “{clean(item.quote)}”")
+    return lines
+
+
+def print_pledge(console: Console, row: Row) -> None:
+    pledge, evaluation = row.pledge, row.evaluation
+    line, column = pledge.position()
+    fields = [
+        ("id", pledge.id),
+        ("title", pledge.title),
+        ("quote", pledge.quote),
+        ("source", f"{pledge.source.title_en} [{pledge.source.id}]" if pledge.source else None),
+        ("file", f"{pledge.file}:{line}:{column}"),
+        ("jurisdiction", pledge.jurisdiction),
+        ("made", pledge.made.text if pledge.made else None),
+        ("deadline", pledge.deadline.text if pledge.deadline else None),
+        ("binding", "yes (约束性)" if pledge.binding else "no (expected, 预期性)"),
+        ("tags", ", ".join(pledge.tags)),
+        ("metric", _metric_text(pledge)),
+        ("target", describe_target(pledge, evaluation.target_value)),
+        ("baseline", _obs_text(pledge.baseline)),
+    ]
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")
+    for name, value in fields:
+        if value:
+            table.add_row(name, Text(clean(value)))
+    console.print(table)
+    console.print(Text("timeline", style="bold"))
+    if not pledge.progress:
+        console.print(Text("  no observations recorded", style="dim"))
+    for obs in sorted(
+        pledge.progress, key=lambda o: o.period.end if o.period else pledge_end(pledge)
+    ):
+        console.print(Text(f"  {clean(_obs_text(obs))}"))
+        for text in _evidence_lines(obs.evidence):
+            console.print(Text(text, style="dim"))
+    if pledge.assessment:
+        assessment = pledge.assessment
+        as_of = assessment.as_of.text if assessment.as_of else "?"
+        console.print(Text("assessment", style="bold"))
+        console.print(
+            Text(f"  {clean(assessment.status)} as of {as_of}: {clean(assessment.rationale)}")
+        )
+        for text in _evidence_lines(assessment.evidence):
+            console.print(Text(text, style="dim"))
+    status = Text("status  ", style="bold")
+    status.append_text(status_text(evaluation.status))
+    if evaluation.status != evaluation.computed_status:
+        status.append(f" (computed: {evaluation.computed_status})")
+    if evaluation.stretch_met:
+        status.append(" — stretch level met")
+    console.print(status)
+    console.print(Text(f"why     {clean(evaluation.explanation)}"))
+
+
+def pledge_end(pledge: Pledge) -> Any:
+    from datetime import date
+
+    return pledge.deadline.end if pledge.deadline else date.max
+
+
+def _metric_text(pledge: Pledge) -> str | None:
+    metric = pledge.metric
+    if metric is None:
+        return None
+    extra = []
+    if metric.aggregate == "sum":
+        extra.append("summed over the period")
+    if metric.kind == "rate":
+        extra.append("rate")
+    suffix = f" ({', '.join(extra)})" if extra else ""
+    return f"{metric.name} [{metric.unit}]{suffix}"
+
+
+def _obs_text(obs: Observation | None) -> str | None:
+    if obs is None:
+        return None
+    value = format_number(obs.value) if obs.value is not None else "?"
+    unit = f" {obs.unit}" if obs.unit else ""
+    period = obs.period.text if obs.period else "?"
+    text = f"{period}: {value}{unit}"
+    if obs.outcome:
+        text += " (reported as the outcome)"
+    if obs.note:
+        text += f" — {obs.note}"
+    return text

@@ -1,0 +1,237 @@
+"""Finding and loading a ledger: files → documents → model, with diagnostics.
+
+The loader never raises on bad user data. Each file goes through: safe read → conflict
+markers → YAML events → schema; that per-file result is cached by content. The model is
+then built from the documents, and the registries are read from the ledger root.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pledges.model.diagnostics import Diagnostic, Severity
+from pledges.model.document import Document, Marks
+from pledges.model.ledger import Ledger, build_file
+from pledges.model.registries import BUILTIN_UNITS, Jurisdiction, Unit
+from pledges.read.cache import Cache
+from pledges.read.safe import conflict_markers_in, read_raw
+from pledges.read.yamlread import read_document
+
+JURISDICTIONS_FILE = "jurisdictions.yaml"
+UNITS_FILE = "units.yaml"
+REGISTRY_FILES = (JURISDICTIONS_FILE, UNITS_FILE)
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+class LedgerNotFoundError(Exception):
+    """No ledger could be located; the message says where it looked."""
+
+
+@dataclass
+class LoadResult:
+    ledger: Ledger
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    # display names of the files the user asked about (None: the whole ledger)
+    selected: set[str] | None = None
+    unreadable: bool = False
+
+
+def find_ledger(explicit: str | None, start: Path) -> Path:
+    """--ledger, else $PLEDGES_LEDGER, else the nearest `ledger/` from `start` upward."""
+    if explicit:
+        path = Path(explicit)
+        if not path.is_dir():
+            raise LedgerNotFoundError(f"ledger directory '{explicit}' does not exist")
+        return path
+    env = os.environ.get("PLEDGES_LEDGER")
+    if env:
+        path = Path(env)
+        if not path.is_dir():
+            raise LedgerNotFoundError(f"$PLEDGES_LEDGER names '{env}', which is not a directory")
+        return path
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if (folder / JURISDICTIONS_FILE).is_file():
+            return folder
+        candidate = folder / "ledger"
+        if candidate.is_dir():
+            return candidate
+    raise LedgerNotFoundError(
+        "no ledger found: pass --ledger PATH, set $PLEDGES_LEDGER, or run inside a "
+        "directory that has a ledger/ folder"
+    )
+
+
+def display_name(path: Path) -> str:
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if relative.startswith(".." + os.sep + "..") else relative
+
+
+def ledger_files(root: Path) -> list[Path]:
+    """The ledger files under a root: every *.yaml/*.yml but the registries, sorted."""
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        here = Path(folder)
+        for name in sorted(files):
+            if not name.endswith(YAML_SUFFIXES) or name.startswith("."):
+                continue
+            if here == root and name in REGISTRY_FILES:
+                continue
+            found.append(here / name)
+    return found
+
+
+def expand(paths: Iterable[Path]) -> list[Path]:
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir() and not path.is_symlink():
+            out.extend(ledger_files(path))
+        else:
+            out.append(path)
+    return out
+
+
+def parse_file(
+    path: Path, name: str, kind: str, cache: Cache | None
+) -> tuple[Document, list[Diagnostic], bool]:
+    """Read, parse and schema-check one file: (document, diagnostics, unreadable)."""
+    raw = read_raw(path, name)
+    if isinstance(raw, Diagnostic):
+        return Document(name), [raw], True
+    key = cache.key(kind, raw.data) if cache else ""
+    if cache:
+        hit = cache.get(key)
+        if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[1], list):
+            data, found = hit
+            doc = Document(name, data, load_marks=lambda: _marks(cache, key, name, raw.text))
+            return doc, [_diagnostic(name, d) for d in found], False
+    doc, diagnostics = _parse(name, kind, raw.text)
+    if cache:
+        found = [
+            (d.line, d.column, d.code, str(d.severity), d.message, d.hint, d.path)
+            for d in diagnostics
+        ]
+        cache.put(key, (doc.data, found))
+        cache.put(key + ".marks", doc.marks)
+    return doc, diagnostics, False
+
+
+def _parse(name: str, kind: str, text: str) -> tuple[Document, list[Diagnostic]]:
+    diagnostics = conflict_markers_in(name, text)
+    if diagnostics:
+        return Document(name), diagnostics
+    doc, diagnostics = read_document(name, text)
+    if doc.data is not None and not any(d.code == "PL004" for d in diagnostics):
+        from pledges.read.schema import validate
+
+        diagnostics += validate(kind, doc)
+    return doc, diagnostics
+
+
+def _marks(cache: Cache, key: str, name: str, text: str) -> Marks:
+    marks = cache.get(key + ".marks")
+    if isinstance(marks, dict):
+        return marks
+    return read_document(name, text)[0].marks
+
+
+def _diagnostic(name: str, item: Sequence[Any]) -> Diagnostic:
+    line, column, code, severity, message, hint, path = item
+    return Diagnostic(name, line, column, code, Severity(severity), message, hint, path)
+
+
+def load(
+    root: Path | None,
+    paths: Sequence[Path] = (),
+    *,
+    cache: Cache | None = None,
+) -> LoadResult:
+    """Load the ledger at `root` plus any `paths` outside it; diagnostics for all."""
+    ledger = Ledger(root=str(root) if root else "")
+    result = LoadResult(ledger)
+    files: list[Path] = ledger_files(root) if root else []
+    if paths:
+        requested = expand(paths)
+        known = {p.resolve() for p in files}
+        files += [p for p in requested if p.resolve() not in known]
+        result.selected = {display_name(p) for p in requested}
+    for path in files:
+        name = display_name(path)
+        doc, diagnostics, unreadable = parse_file(path, name, "ledger-file", cache)
+        result.diagnostics += diagnostics
+        result.unreadable |= unreadable
+        if doc.data is not None:
+            ledger.files.append(build_file(doc))
+    if root:
+        _load_registries(root, result, cache)
+    else:
+        ledger.units = dict(BUILTIN_UNITS)
+    return result
+
+
+def _load_registries(root: Path, result: LoadResult, cache: Cache | None) -> None:
+    ledger = result.ledger
+    ledger.units = dict(BUILTIN_UNITS)
+    for file_name, kind in ((JURISDICTIONS_FILE, "jurisdictions"), (UNITS_FILE, "units")):
+        path = root / file_name
+        if not path.exists() and not path.is_symlink():
+            continue
+        name = display_name(path)
+        doc, diagnostics, unreadable = parse_file(path, name, kind, cache)
+        result.diagnostics += diagnostics
+        result.unreadable |= unreadable
+        if doc.data is None:
+            continue
+        add_registry(ledger, doc, kind)
+
+
+def add_registry(ledger: Ledger, doc: Document, kind: str) -> None:
+    """Add the entries of a parsed jurisdictions.yaml or units.yaml to the ledger."""
+    items = doc.data.get(kind) if isinstance(doc.data, dict) else None
+    entries = [e for e in items if isinstance(e, dict)] if isinstance(items, list) else []
+    if kind == "jurisdictions":
+        ledger.jurisdictions_loaded = True
+        ledger.jurisdiction_docs.append(doc)
+        for entry in entries:
+            jurisdiction = _jurisdiction(entry)
+            if jurisdiction:
+                ledger.jurisdictions.setdefault(jurisdiction.id, jurisdiction)
+    else:
+        ledger.unit_docs.append(doc)
+        for entry in entries:
+            unit = _unit(entry)
+            if unit:
+                ledger.units.setdefault(unit.id, unit)
+
+
+def _jurisdiction(entry: dict[str, Any]) -> Jurisdiction | None:
+    jid, name, name_en, level = (entry.get(k) for k in ("id", "name", "name_en", "level"))
+    if not (isinstance(jid, str) and isinstance(name, str) and isinstance(name_en, str)):
+        return None
+    code = entry.get("code")
+    return Jurisdiction(
+        jid,
+        name,
+        name_en,
+        level if isinstance(level, str) else "",
+        code if isinstance(code, str) else None,
+    )
+
+
+def _unit(entry: dict[str, Any]) -> Unit | None:
+    uid, name, name_en, dimension = (entry.get(k) for k in ("id", "name", "name_en", "dimension"))
+    factor = entry.get("factor")
+    texts = (uid, name, name_en, dimension)
+    if not all(isinstance(t, str) for t in texts) or isinstance(factor, bool):
+        return None
+    if not isinstance(factor, int | float) or not factor > 0:
+        return None
+    return Unit(str(uid), str(name), str(name_en), str(dimension), float(factor))

@@ -1,0 +1,97 @@
+"""Reading ledger files from disk safely: no links, no devices, bounded size, UTF-8."""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from pledges.model.diagnostics import Diagnostic, Severity
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+BOM = b"\xef\xbb\xbf"
+_CONFLICT_PREFIXES = ("<<<<<<< ", ">>>>>>> ", "||||||| ")
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """A ledger file's bytes and decoded text (BOM removed)."""
+
+    name: str
+    data: bytes
+    text: str
+
+
+def _unreadable(name: str, message: str, line: int = 1, column: int = 1) -> Diagnostic:
+    return Diagnostic(name, line, column, "PL001", Severity.ERROR, message)
+
+
+def read_raw(path: Path, name: str) -> RawFile | Diagnostic:
+    """Read a file's bytes, refusing what is not a plain, modest, text file."""
+    try:
+        info = os.lstat(path)
+    except OSError as exc:
+        return _unreadable(name, f"cannot be read: {exc.strerror or exc}")
+    if stat.S_ISLNK(info.st_mode):
+        return _unreadable(name, "is a symbolic link; ledger files must be regular files")
+    if not stat.S_ISREG(info.st_mode):
+        return _unreadable(name, "is not a regular file (a directory, FIFO or device)")
+    if info.st_size > MAX_FILE_BYTES:
+        size = info.st_size / (1024 * 1024)
+        return _unreadable(name, f"is {size:.1f} MiB; ledger files are limited to 8 MiB")
+    try:
+        fd = os.open(
+            path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        )
+        with os.fdopen(fd, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return _unreadable(name, f"cannot be read: {exc.strerror or exc}")
+    if len(data) > MAX_FILE_BYTES:
+        return _unreadable(name, "is larger than 8 MiB; ledger files are limited to 8 MiB")
+    return decode(name, data)
+
+
+def decode(name: str, data: bytes) -> RawFile | Diagnostic:
+    if b"\x00" in data:
+        return _unreadable(name, "is a binary file (it contains NUL bytes), not YAML text")
+    body = data[len(BOM) :] if data.startswith(BOM) else data
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = body[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        return _unreadable(
+            name,
+            f"is not valid UTF-8 (byte 0x{body[exc.start]:02x}); save it as UTF-8",
+            line,
+            column,
+        )
+    return RawFile(name, data, text)
+
+
+def conflict_markers_in(name: str, text: str) -> list[Diagnostic]:
+    """Merge-conflict markers left in a file, found before the YAML parser sees them."""
+    found: list[Diagnostic] = []
+    if "<<<<<<<" not in text and "=======" not in text and ">>>>>>>" not in text:
+        return found
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith(_CONFLICT_PREFIXES) or line.rstrip("\r") == "=======":
+            found.append(
+                Diagnostic(
+                    name,
+                    number,
+                    1,
+                    "PL006",
+                    Severity.ERROR,
+                    "merge-conflict marker left in the file",
+                    "resolve the conflict and delete the marker lines",
+                )
+            )
+    return found
+
+
+def conflict_markers(raw: RawFile) -> list[Diagnostic]:
+    return conflict_markers_in(raw.name, raw.text)
