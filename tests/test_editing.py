@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pledges.edit import editing
-from pledges.edit.editing import Edit, Loaded
+from pledges.edit import atomic, emit, fmt, session, splice
+from pledges.edit.session import Edit, Loaded
 from pledges.read.yamlread import read_document
 
 AS_OF = date(2024, 6, 30)
@@ -63,7 +63,7 @@ pledges:
   # trailing comment
 """
 
-OBSERVATION = editing.observation(2023, 110, editing.evidence("新增就业110人", source="src-a"))
+OBSERVATION = emit.observation(2023, 110, emit.evidence("新增就业110人", source="src-a"))
 
 
 def make_ledger(tmp_path: Path, text: str = FILE, *, raw: bytes | None = None) -> Path:
@@ -76,7 +76,7 @@ def make_ledger(tmp_path: Path, text: str = FILE, *, raw: bytes | None = None) -
 
 
 def opened(path: Path) -> Loaded:
-    loaded = editing.open_for_edit(path, AS_OF)
+    loaded = session.open_for_edit(path, AS_OF)
     assert isinstance(loaded, Loaded), loaded
     return loaded
 
@@ -88,12 +88,12 @@ def planned(result: Edit | list[Any]) -> Edit:
 
 def edit_and_write(path: Path, plan: Any) -> None:
     edit = planned(plan(opened(path)))
-    assert editing.write(edit) is None
+    assert atomic.write(edit) is None
 
 
 def test_observe_appends_after_an_item_with_a_trailing_comment(tmp_path: Path) -> None:
     path = make_ledger(tmp_path)
-    edit_and_write(path, lambda f: editing.plan_observe(f, "t/2023/jobs", OBSERVATION))
+    edit_and_write(path, lambda f: splice.plan_observe(f, "t/2023/jobs", OBSERVATION))
     assert path.read_text(encoding="utf-8") == FILE.replace(
         "            quote: 新增就业60人\n",
         "            quote: 新增就业60人\n"
@@ -107,16 +107,16 @@ def test_observe_appends_after_an_item_with_a_trailing_comment(tmp_path: Path) -
 
 def test_observe_creates_progress_before_the_keys_that_follow_it(tmp_path: Path) -> None:
     path = make_ledger(tmp_path)
-    obs = editing.observation(
+    obs = emit.observation(
         "2023",
         5.2,
-        editing.evidence(
+        emit.evidence(
             "增长5.2%", url="https://example.org/a", title="Bulletin: 2023", when="2024-02"
         ),
         note="preliminary",
         outcome=True,
     )
-    edit_and_write(path, lambda f: editing.plan_observe(f, "t/2023/gdp", obs))
+    edit_and_write(path, lambda f: splice.plan_observe(f, "t/2023/gdp", obs))
     assert path.read_text(encoding="utf-8") == FILE.replace(
         "    note: 'kept in single quotes'\n",
         "    progress:\n"
@@ -135,13 +135,13 @@ def test_observe_creates_progress_before_the_keys_that_follow_it(tmp_path: Path)
 
 def test_assess_inserts_then_replaces(tmp_path: Path) -> None:
     path = make_ledger(tmp_path)
-    first = editing.assessment(
+    first = emit.assessment(
         "on_track",
         "2023-H1",
         "60 of 100 by mid-year.",
-        editing.evidence("新增就业60人", source="src-a"),
+        emit.evidence("新增就业60人", source="src-a"),
     )
-    edit_and_write(path, lambda f: editing.plan_assess(f, "t/2023/jobs", first))
+    edit_and_write(path, lambda f: splice.plan_assess(f, "t/2023/jobs", first))
     block = (
         "    assessment:\n"
         "      status: on_track\n"
@@ -153,8 +153,8 @@ def test_assess_inserts_then_replaces(tmp_path: Path) -> None:
     )
     after = FILE.replace("  # trailing comment\n", block + "  # trailing comment\n")
     assert path.read_text(encoding="utf-8") == after
-    second = editing.assessment("achieved", 2023, "#1: done", editing.evidence("q", source="src-a"))
-    edit_and_write(path, lambda f: editing.plan_assess(f, "t/2023/jobs", second))
+    second = emit.assessment("achieved", 2023, "#1: done", emit.evidence("q", source="src-a"))
+    edit_and_write(path, lambda f: splice.plan_assess(f, "t/2023/jobs", second))
     assert path.read_text(encoding="utf-8") == after.replace(
         block,
         (
@@ -172,9 +172,9 @@ def test_assess_inserts_then_replaces(tmp_path: Path) -> None:
 def test_new_pledge_goes_last_separated_like_the_others(tmp_path: Path) -> None:
     path = make_ledger(tmp_path)
     loaded = opened(path)
-    assert editing.propose_id(loaded, "Build 2 parks, in 2023!") == "t/2023/build-2-parks-in-2023"
-    assert editing.propose_id(loaded, "GDP") == "t/2023/gdp-2"
-    entry = editing.pledge_entry(
+    assert splice.propose_id(loaded, "Build 2 parks, in 2023!") == "t/2023/build-2-parks-in-2023"
+    assert splice.propose_id(loaded, "GDP") == "t/2023/gdp-2"
+    entry = emit.pledge_entry(
         "t/2023/parks",
         "Build 2 parks",
         "新建公园2个",
@@ -182,9 +182,9 @@ def test_new_pledge_goes_last_separated_like_the_others(tmp_path: Path) -> None:
         binding=True,
         tags=["urban"],
         metric={"name": "Parks built", "unit": "count", "kind": None},
-        target=editing.target_entry("between", [2, 3], [], [], None, False),
+        target=emit.target_entry("between", [2, 3], [], [], None, False),
     )
-    edit_and_write(path, lambda f: editing.plan_new(f, entry))
+    edit_and_write(path, lambda f: splice.plan_new(f, entry))
     assert path.read_text(encoding="utf-8") == FILE.replace(
         "            quote: 新增就业60人\n",
         "            quote: 新增就业60人\n"
@@ -204,9 +204,9 @@ def test_new_into_an_empty_flow_list(tmp_path: Path) -> None:
     text = FILE[: FILE.index("pledges:")] + "pledges: []  # none yet\n"
     path = make_ledger(tmp_path, text)
     loaded = opened(path)
-    assert editing.propose_id(loaded, "Plant trees") == "cn/2023/plant-trees"
-    entry = editing.pledge_entry("cn/2023/trees", "Plant trees", "植树", "2023")
-    edit_and_write(path, lambda f: editing.plan_new(f, entry))
+    assert splice.propose_id(loaded, "Plant trees") == "cn/2023/plant-trees"
+    entry = emit.pledge_entry("cn/2023/trees", "Plant trees", "植树", "2023")
+    edit_and_write(path, lambda f: splice.plan_new(f, entry))
     assert path.read_text(encoding="utf-8").endswith(
         "pledges:  # none yet\n  - id: cn/2023/trees\n    title: Plant trees\n"
         "    quote: 植树\n    deadline: 2023\n"
@@ -218,8 +218,8 @@ def test_new_refuses_an_id_taken_anywhere_in_the_ledger(tmp_path: Path) -> None:
     other = FILE.replace("src-a", "src-b").replace("t/2023/gdp", "t/2023/other-gdp")
     (path.parent / "b.yaml").write_text(other.replace("t/2023/jobs", "u/jobs"), encoding="utf-8")
     for taken in ("u/jobs", "U/Jobs", "t/2023/gdp"):
-        entry = editing.pledge_entry(taken, "x", "y", "2023")
-        refused = editing.plan_new(opened(path), entry)
+        entry = emit.pledge_entry(taken, "x", "y", "2023")
+        refused = splice.plan_new(opened(path), entry)
         assert isinstance(refused, list)
         found = refused
         assert found[0].code == "PL902"
@@ -232,7 +232,7 @@ def test_crlf_bom_and_missing_final_newline_are_kept(tmp_path: Path) -> None:
     text = FILE.rstrip("\n").replace("\n", "\r\n")
     raw = b"\xef\xbb\xbf" + text.encode("utf-8")
     path = make_ledger(tmp_path, raw=raw)
-    edit_and_write(path, lambda f: editing.plan_observe(f, "t/2023/jobs", OBSERVATION))
+    edit_and_write(path, lambda f: splice.plan_observe(f, "t/2023/jobs", OBSERVATION))
     new = path.read_bytes()
     assert new.startswith(b"\xef\xbb\xbf")
     assert not new.endswith(b"\n")
@@ -247,7 +247,7 @@ def test_crlf_bom_and_missing_final_newline_are_kept(tmp_path: Path) -> None:
 def test_appending_at_the_very_end_without_a_final_newline(tmp_path: Path) -> None:
     text = FILE.replace("  # trailing comment\n", "").rstrip("\n")
     path = make_ledger(tmp_path, text)
-    edit_and_write(path, lambda f: editing.plan_observe(f, "t/2023/jobs", OBSERVATION))
+    edit_and_write(path, lambda f: splice.plan_observe(f, "t/2023/jobs", OBSERVATION))
     new = path.read_text(encoding="utf-8")
     assert new == text + (
         "\n      - period: 2023\n        value: 110\n        evidence:\n"
@@ -256,16 +256,16 @@ def test_appending_at_the_very_end_without_a_final_newline(tmp_path: Path) -> No
 
 
 def test_strings_that_need_quotes_get_them() -> None:
-    assert editing.scalar("2023-08") == "2023-08"
-    assert editing.scalar("yes") == "yes"
-    assert editing.scalar("true") == '"true"'
-    assert editing.scalar("1e3") == '"1e3"'
-    assert editing.scalar(">=") == '">="'
-    assert editing.scalar("a, b", flow=True) == '"a, b"'
-    assert editing.scalar("a, b") == "a, b"
-    assert editing.scalar("line\nbreak\u2028") == '"line\\nbreak\\u2028"'
-    assert editing.scalar(" padded") == '" padded"'
-    assert editing.scalar('say "hi" # now') == '"say \\"hi\\" # now"'
+    assert emit.scalar("2023-08") == "2023-08"
+    assert emit.scalar("yes") == "yes"
+    assert emit.scalar("true") == '"true"'
+    assert emit.scalar("1e3") == '"1e3"'
+    assert emit.scalar(">=") == '">="'
+    assert emit.scalar("a, b", flow=True) == '"a, b"'
+    assert emit.scalar("a, b") == "a, b"
+    assert emit.scalar("line\nbreak\u2028") == '"line\\nbreak\\u2028"'
+    assert emit.scalar(" padded") == '" padded"'
+    assert emit.scalar('say "hi" # now') == '"say \\"hi\\" # now"'
 
 
 def test_refuses_a_symlink(tmp_path: Path) -> None:
@@ -274,7 +274,7 @@ def test_refuses_a_symlink(tmp_path: Path) -> None:
     real = tmp_path / "elsewhere.yaml"
     real.write_text(FILE.replace("src-a", "src-z").replace("t/2023", "z/2023"), encoding="utf-8")
     link.symlink_to(real)
-    found = editing.open_for_edit(link, AS_OF)
+    found = session.open_for_edit(link, AS_OF)
     assert isinstance(found, list)
     assert found[0].code == "PL900"
     assert found[0].message == (
@@ -284,7 +284,7 @@ def test_refuses_a_symlink(tmp_path: Path) -> None:
 
 def test_refuses_a_file_with_lint_errors(tmp_path: Path) -> None:
     path = make_ledger(tmp_path, FILE.replace("unit: persons", "unit: nonsense"))
-    found = editing.open_for_edit(path, AS_OF)
+    found = session.open_for_edit(path, AS_OF)
     assert isinstance(found, list)
     assert found[0].message == "refusing to edit: the file has 1 lint error"
     assert found[1].code == "PL213"
@@ -293,15 +293,15 @@ def test_refuses_a_file_with_lint_errors(tmp_path: Path) -> None:
 
 def test_refuses_an_unknown_pledge(tmp_path: Path) -> None:
     path = make_ledger(tmp_path)
-    found = editing.plan_observe(opened(path), "t/2023/nope", OBSERVATION)
+    found = splice.plan_observe(opened(path), "t/2023/nope", OBSERVATION)
     assert isinstance(found, list)
     assert (found[0].code, found[0].message) == ("PL901", "no pledge 't/2023/nope' in this file")
 
 
 def test_refuses_an_edit_that_would_introduce_lint_errors(tmp_path: Path) -> None:
     path = make_ledger(tmp_path)
-    bad = editing.observation("2023-13", 1, editing.evidence("q", source="src-unknown"))
-    found = editing.plan_observe(opened(path), "t/2023/jobs", bad)
+    bad = emit.observation("2023-13", 1, emit.evidence("q", source="src-unknown"))
+    found = splice.plan_observe(opened(path), "t/2023/jobs", bad)
     assert isinstance(found, list)
     assert found[0].code == "PL900"
     assert {d.code for d in found[1:]} >= {"PL210"}
@@ -310,10 +310,10 @@ def test_refuses_an_edit_that_would_introduce_lint_errors(tmp_path: Path) -> Non
 
 def test_refuses_when_the_file_changed_on_disk(tmp_path: Path) -> None:
     path = make_ledger(tmp_path)
-    edit = planned(editing.plan_observe(opened(path), "t/2023/jobs", OBSERVATION))
+    edit = planned(splice.plan_observe(opened(path), "t/2023/jobs", OBSERVATION))
     changed = FILE.replace("Create 100 jobs", "Create 100 new jobs")
     path.write_text(changed, encoding="utf-8")
-    problem = editing.write(edit)
+    problem = atomic.write(edit)
     assert problem is not None
     assert problem.code == "PL904"
     assert path.read_text(encoding="utf-8") == changed
@@ -324,13 +324,13 @@ def test_a_failing_replace_leaves_the_original_and_no_temp_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = make_ledger(tmp_path)
-    edit = planned(editing.plan_observe(opened(path), "t/2023/jobs", OBSERVATION))
+    edit = planned(splice.plan_observe(opened(path), "t/2023/jobs", OBSERVATION))
 
     def broken(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", broken)
-    problem = editing.write(edit)
+    problem = atomic.write(edit)
     assert problem is not None
     assert problem.message == (
         "the edit was not written: No space left on device; the file is unchanged"
@@ -343,17 +343,17 @@ KILLER = """
 import os, signal, sys
 from datetime import date
 from pathlib import Path
-from pledges.edit import editing
+from pledges.edit import atomic, emit, fmt, session, splice
 
 def die(src, dst):
     assert Path(src).read_bytes() == edit.data  # the complete new file is on disk
     os.kill(os.getpid(), signal.SIGKILL)
 
-loaded = editing.open_for_edit(Path(sys.argv[1]), date(2024, 6, 30))
-obs = editing.observation(2023, 110, editing.evidence("q", source="src-a"))
-edit = editing.plan_observe(loaded, "t/2023/jobs", obs)
+loaded = session.open_for_edit(Path(sys.argv[1]), date(2024, 6, 30))
+obs = emit.observation(2023, 110, emit.evidence("q", source="src-a"))
+edit = splice.plan_observe(loaded, "t/2023/jobs", obs)
 os.replace = die
-editing.write(edit)
+atomic.write(edit)
 """
 
 
@@ -367,13 +367,13 @@ def test_a_kill_in_the_middle_of_a_write_leaves_the_original(tmp_path: Path) -> 
     assert path.read_text(encoding="utf-8") == FILE
     leftovers = [p.name for p in path.parent.iterdir() if p.name.startswith(".a.yaml.")]
     assert len(leftovers) == 1  # ignored by the loader: it skips dot files
-    assert editing.open_for_edit(path, AS_OF) is not None
+    assert session.open_for_edit(path, AS_OF) is not None
 
 
 def test_the_file_mode_is_kept(tmp_path: Path) -> None:
     path = make_ledger(tmp_path)
     path.chmod(0o640)
-    edit_and_write(path, lambda f: editing.plan_observe(f, "t/2023/jobs", OBSERVATION))
+    edit_and_write(path, lambda f: splice.plan_observe(f, "t/2023/jobs", OBSERVATION))
     assert path.stat().st_mode & 0o777 == 0o640
 
 
@@ -456,7 +456,7 @@ def test_observe_leaves_every_other_byte_alone(
     pledge_id = f"g/{min(target, len(loaded.doc.data['pledges']) - 1)}"
     edit_and_write(
         path,
-        lambda f: editing.plan_observe(
+        lambda f: splice.plan_observe(
             f, pledge_id, OBSERVATION | {"evidence": [{"source": "src-a", "quote": "新增"}]}
         ),
     )
@@ -491,10 +491,10 @@ def test_fmt_is_idempotent_and_keeps_data(
     shuffle.shuffle(block)  # source keys out of order
     text = "\n".join(lines[:source] + block + lines[source + 6 :])
     path = make_ledger(tmp_path, raw=_encode(text, crlf, bom, final))
-    first = editing.format_file(path)
+    first = fmt.format_file(path)
     assert first.diagnostics == [] and first.data is not None
-    assert editing.write_formatted(first) is None
-    second = editing.format_file(path)
+    assert fmt.write_formatted(first) is None
+    second = fmt.format_file(path)
     assert second.diagnostics == [] and not second.changed
     old, _ = read_document("x", text)
     new, _ = read_document("x", path.read_bytes().decode("utf-8-sig"))
@@ -510,7 +510,7 @@ def test_fmt_is_idempotent_and_keeps_data(
     out = path.read_bytes()
     assert out.startswith(b"\xef\xbb\xbf") == bom
     assert out.count(b"\r\n") == (out.count(b"\n") if crlf else 0)
-    assert editing._comment_lines(out.decode("utf-8-sig")) == editing._comment_lines(text)
+    assert fmt._comment_lines(out.decode("utf-8-sig")) == fmt._comment_lines(text)
 
 
 def test_fmt_canonical_layout(tmp_path: Path) -> None:
@@ -532,7 +532,7 @@ def test_fmt_canonical_layout(tmp_path: Path) -> None:
         "  metric: {name: Count, unit: count}\n"
     )
     path = make_ledger(tmp_path, messy)
-    formatted = editing.format_file(path)
+    formatted = fmt.format_file(path)
     assert formatted.data is not None
     assert formatted.data.decode() == (
         "source:\n"
@@ -552,11 +552,11 @@ def test_fmt_canonical_layout(tmp_path: Path) -> None:
         '    target: {op: ">=", value: 10}\n'
     )
     path.write_bytes(formatted.data)
-    assert not editing.format_file(path).changed
+    assert not fmt.format_file(path).changed
 
 
 def test_fmt_reports_a_file_it_cannot_read_as_yaml(tmp_path: Path) -> None:
     path = make_ledger(tmp_path, "source: [unclosed\n")
-    formatted = editing.format_file(path)
+    formatted = fmt.format_file(path)
     assert formatted.data is None
     assert formatted.diagnostics[0].code == "PL002"

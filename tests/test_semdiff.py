@@ -13,9 +13,10 @@ import pytest
 
 from pledges.check.pr import pr_findings
 from pledges.history.revisions import GitError, find_repo, load_at, merge_base, pledge_history
-from pledges.history.semdiff import compare_pledge, diff, md, to_json, to_markdown, to_text
+from pledges.history.semdiff import compare_pledge, diff
 from pledges.model.diagnostics import Diagnostic, Severity
 from pledges.model.ledger import Pledge, build_file
+from pledges.present.diff import md, to_json, to_markdown, to_text
 from pledges.read.loader import load
 from pledges.read.yamlread import read_document
 

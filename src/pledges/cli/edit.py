@@ -1,6 +1,6 @@
 """Editing commands: `new`, `observe`, `assess` and `fmt`.
 
-Every edit is computed, verified and written atomically by pledges.edit.editing; a refusal
+Every edit is computed, verified and written atomically by pledges.edit; a refusal
 prints its diagnostics and exits 1 with the file untouched.
 """
 
@@ -26,7 +26,7 @@ from pledges.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from pledges.edit.editing import Edit, Loaded
+    from pledges.edit.session import Edit, Loaded
     from pledges.model.diagnostics import Diagnostic
 
 QuoteOpt = Annotated[
@@ -54,15 +54,15 @@ def _apply(
     path: Path, root: str, as_of: str | None, plan: Callable[[Loaded], Edit | list[Diagnostic]]
 ) -> None:
     """Open, plan, verify and write one edit; exit 1 with the reasons when refused."""
-    from pledges.edit import editing
+    from pledges.edit import atomic, session
 
-    loaded = editing.open_for_edit(path, as_of_date(as_of), Path(root) if root else None)
+    loaded = session.open_for_edit(path, as_of_date(as_of), Path(root) if root else None)
     if isinstance(loaded, list):
         _refuse(loaded)
     edit = plan(loaded)
     if isinstance(edit, list):
         _refuse(edit)
-    problem = editing.write(edit)
+    problem = atomic.write(edit)
     if problem is not None:
         _refuse([problem])
     typer.echo(f"{edit.summary}: written to {loaded.name}:{edit.line}")
@@ -71,7 +71,7 @@ def _apply(
 def _evidence(
     quote: str, source: str | None, url: str | None, title: str | None, when: str | None
 ) -> dict[str, Any]:
-    from pledges.edit.editing import evidence
+    from pledges.edit.emit import evidence
 
     if (source is None) == (url is None):
         fail("give the evidence as exactly one of --source and --url")
@@ -81,7 +81,7 @@ def _evidence(
 
 
 def _pledge_file(result: Any, pledge_id: str) -> Path:
-    from pledges.edit.editing import find_pledge_file
+    from pledges.edit.session import find_pledge_file
     from pledges.model.diagnostics import Diagnostic
 
     found = find_pledge_file(result, pledge_id)
@@ -111,12 +111,12 @@ def observe(
     as_of: AsOfOpt = None,
 ) -> None:
     """Append an observation, with its evidence, to a pledge's progress."""
-    from pledges.edit import editing
+    from pledges.edit import emit, splice
 
-    figure = editing.number(value)
+    figure = emit.number(value)
     if figure is None:
         fail(f"--value: '{value}' is not a finite number")
-    item = editing.observation(
+    item = emit.observation(
         period,
         figure,
         _evidence(quote, source, url, title, when),
@@ -130,7 +130,7 @@ def observe(
         path,
         result.ledger.root,
         as_of,
-        lambda loaded: editing.plan_observe(loaded, pledge_id, item),
+        lambda loaded: splice.plan_observe(loaded, pledge_id, item),
     )
 
 
@@ -153,16 +153,16 @@ def assess(
     ledger: LedgerOpt = None,
 ) -> None:
     """Record a pledge's editorial assessment, replacing any it has."""
-    from pledges.edit import editing
+    from pledges.edit import emit, splice
 
     as_of_date(assessed_as_of)  # a usage error when it is not a period
-    item = editing.assessment(
+    item = emit.assessment(
         status, assessed_as_of, rationale, _evidence(quote, source, url, None, None)
     )
     result = load_ledger(ledger)
     path = _pledge_file(result, pledge_id)
     _apply(
-        path, result.ledger.root, None, lambda loaded: editing.plan_assess(loaded, pledge_id, item)
+        path, result.ledger.root, None, lambda loaded: splice.plan_assess(loaded, pledge_id, item)
     )
 
 
@@ -223,7 +223,7 @@ def new(
     as_of: AsOfOpt = None,
 ) -> None:
     """Add a pledge to a ledger file (prompts for missing fields at a terminal)."""
-    from pledges.edit import editing
+    from pledges.edit import emit, session, splice
 
     if not file.exists() and not file.is_symlink():
         fail(f"{file}: no such file", EXIT_UNREADABLE)
@@ -235,15 +235,15 @@ def new(
             "--tolerance": [tolerance] if tolerance else [],
         }
     )
-    loaded = editing.open_for_edit(file, as_of_date(as_of))
+    loaded = session.open_for_edit(file, as_of_date(as_of))
     if isinstance(loaded, list):
         _refuse(loaded)
     if not pledge_id:
-        pledge_id = editing.propose_id(loaded, asked["title"])
+        pledge_id = splice.propose_id(loaded, asked["title"])
         typer.echo(f"proposed id: {pledge_id}")
         if _interactive():
             pledge_id = typer.prompt("Id", default=pledge_id)
-    entry = editing.pledge_entry(
+    entry = emit.pledge_entry(
         pledge_id,
         asked["title"],
         asked["quote"],
@@ -253,7 +253,7 @@ def new(
         binding=binding,
         tags=tag or [],
         metric={"name": metric_name, "unit": unit, "aggregate": aggregate, "kind": kind},
-        target=editing.target_entry(
+        target=emit.target_entry(
             op,
             numbers["--value"],
             numbers["--stretch"],
@@ -262,11 +262,11 @@ def new(
             set_by_higher_level,
         ),
     )
-    _apply(file, "", as_of, lambda fresh: editing.plan_new(fresh, entry))
+    _apply(file, "", as_of, lambda fresh: splice.plan_new(fresh, entry))
 
 
 def _numbers(options: dict[str, list[str]]) -> dict[str, list[float | int]]:
-    from pledges.edit.editing import number
+    from pledges.edit.emit import number
 
     out: dict[str, list[float | int]] = {}
     for option, texts in options.items():
@@ -291,16 +291,16 @@ def fmt(
     ledger: LedgerOpt = None,
 ) -> None:
     """Lay ledger files out canonically: key order, indentation, comments kept."""
-    from pledges.edit import editing
+    from pledges.edit import fmt
 
     files = _fmt_targets(paths, ledger)
     changed, problems, unreadable = [], [], False
     for path in files:
-        formatted = editing.format_file(path)
+        formatted = fmt.format_file(path)
         problems += formatted.diagnostics
         unreadable |= formatted.data is None and not formatted.raw
         if formatted.changed:
-            problem = None if check else editing.write_formatted(formatted)
+            problem = None if check else fmt.write_formatted(formatted)
             problems += [problem] if problem else []
             changed.append(formatted.name)
     for name in changed:

@@ -57,7 +57,7 @@ def diff(
     """What changed between two revisions of the ledger, pledge by pledge."""
     from pledges.history.revisions import WORK_TREE, GitError, load_at, merge_base
     from pledges.history.semdiff import diff as semantic_diff
-    from pledges.history.semdiff import to_json, to_markdown, to_text
+    from pledges.present.diff import to_json, to_markdown, to_text
     from pledges.present.terminal import clean
 
     when = as_of_date(as_of)

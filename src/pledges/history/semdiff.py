@@ -10,7 +10,7 @@ Output is plain text, JSON or Markdown; callers strip terminal control character
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -19,10 +19,8 @@ from pledges.judge.status import Context, evaluate
 from pledges.model.document import Path
 from pledges.model.ledger import Ledger, Pledge
 
-DIFF_FORMAT_VERSION = 1
 _MISSING: Any = object()
 _SHORT = 60
-_MD_SPECIAL = "\\`*_[]<>~|"
 
 
 @dataclass(frozen=True)
@@ -298,186 +296,32 @@ def removal_warning(entry: Entry) -> str:
     )
 
 
-def _short(value: str | None) -> str:
+def short(value: str | None) -> str:
     if value is None:
         return "(absent)"
     return value if len(value) <= _SHORT else value[: _SHORT - 1] + "…"
 
 
-def _one_line(value: str | None) -> str:
+def one_line(value: str | None) -> str:
     return " ".join((value or "").split())
 
 
 def observation_text(obs: ObservationAdded) -> str:
     unit = f" {obs.unit}" if obs.unit else ""
     cited = ", ".join(obs.evidence) if obs.evidence else "none"
-    return f"observation {_one_line(obs.period)}: {_short(obs.value)}{unit} (evidence: {cited})"
+    return f"observation {one_line(obs.period)}: {short(obs.value)}{unit} (evidence: {cited})"
 
 
 def assessment_text(added: AssessmentAdded) -> str:
     cited = ", ".join(added.evidence) if added.evidence else "none"
     return (
-        f"assessment {_one_line(added.status or '?')} as of {_one_line(added.as_of or '?')} "
+        f"assessment {one_line(added.status or '?')} as of {one_line(added.as_of or '?')} "
         f"(evidence: {cited})"
     )
 
 
 def field_text(change: FieldChange) -> str:
-    return f"{change.field}: {_short(change.old)} → {_short(change.new)}"
-
-
-def _change_lines(change: PledgeChange) -> Iterator[str]:
-    for item in change.fields:
-        yield _one_line(field_text(item))
-    for obs in change.observations:
-        yield "+ " + _one_line(observation_text(obs))
-    if change.assessment:
-        yield "+ " + _one_line(assessment_text(change.assessment))
-
-
-def _title(value: str | None) -> str:
-    return f" — {_short(_one_line(value))}" if value else ""
-
-
-def to_text(result: Diff) -> str:
-    lines = [
-        f"Ledger changes from {result.base} to {result.head}; "
-        f"statuses as of {result.as_of.isoformat()}"
-    ]
-    if result.empty:
-        lines.append("no pledge changes")
-    if result.added:
-        lines.append(f"added ({len(result.added)}):")
-        lines += [f"  + {e.id}{_title(e.title)} [{e.file}:{e.line}]" for e in result.added]
-    if result.removed:
-        lines.append(f"removed ({len(result.removed)}):")
-        for entry in result.removed:
-            where = f"{entry.file}:{entry.line} in the base"
-            lines.append(f"  - {entry.id}{_title(entry.title)} [{where}]")
-            lines.append(f"    warning: {removal_warning(entry)}")
-    if result.changed:
-        lines.append(f"changed ({len(result.changed)}):")
-        for item in result.changed:
-            lines.append(f"  ~ {item.id} [{item.file}:{item.line}]")
-            lines += [f"    {text}" for text in _change_lines(item.change)]
-    if result.transitions:
-        lines.append(f"status transitions ({len(result.transitions)}):")
-        lines += [f"  {t.id}: {t.old} → {t.new}" for t in result.transitions]
-    return "\n".join(lines)
-
-
-def to_json(result: Diff) -> str:
-    payload = {
-        "version": DIFF_FORMAT_VERSION,
-        "base": result.base,
-        "head": result.head,
-        "as_of": result.as_of.isoformat(),
-        "added": [
-            {"id": e.id, "title": e.title, "file": e.file, "line": e.line} for e in result.added
-        ],
-        "removed": [
-            {
-                "id": e.id,
-                "title": e.title,
-                "file": e.file,
-                "line": e.line,
-                "renamed_to": e.renamed_to,
-                "warning": removal_warning(e),
-            }
-            for e in result.removed
-        ],
-        "changed": [_changed_json(c) for c in result.changed],
-        "transitions": [{"id": t.id, "from": t.old, "to": t.new} for t in result.transitions],
-    }
-    return json.dumps(payload, ensure_ascii=False, indent=2)
-
-
-def _changed_json(item: Changed) -> dict[str, Any]:
-    assessment = item.change.assessment
-    return {
-        "id": item.id,
-        "file": item.file,
-        "line": item.line,
-        "fields": [{"field": f.field, "old": f.old, "new": f.new} for f in item.change.fields],
-        "observations_added": [
-            {"period": o.period, "value": o.value, "unit": o.unit, "evidence": list(o.evidence)}
-            for o in item.change.observations
-        ],
-        "assessment_added": None
-        if assessment is None
-        else {
-            "status": assessment.status,
-            "as_of": assessment.as_of,
-            "evidence": list(assessment.evidence),
-        },
-    }
-
-
-def md(value: str | None) -> str:
-    """Text safe inside a Markdown table cell: one line, specials and pipes escaped."""
-    text = _one_line(value).replace("&", "&amp;")
-    return "".join(f"\\{ch}" if ch in _MD_SPECIAL else ch for ch in text)
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return [*lines, ""]
-
-
-def to_markdown(result: Diff) -> str:
-    lines = [
-        f"## Ledger changes: {md(result.base)} → {md(result.head)}",
-        "",
-        f"Statuses as of {result.as_of.isoformat()}.",
-        "",
-    ]
-    if result.empty:
-        lines += ["No pledge changes.", ""]
-    if result.added:
-        lines += [f"### Added ({len(result.added)})", ""]
-        lines += _table(
-            ("Pledge", "Title", "File"),
-            [(md(e.id), md(e.title), md(f"{e.file}:{e.line}")) for e in result.added],
-        )
-    if result.removed:
-        lines += [
-            f"### Removed ({len(result.removed)})",
-            "",
-            "> **Warning:** pledges are withdrawn, not deleted.",
-            "",
-        ]
-        lines += _table(
-            ("Pledge", "Title", "Was at", "Warning"),
-            [
-                (md(e.id), md(e.title), md(f"{e.file}:{e.line}"), md(removal_warning(e)))
-                for e in result.removed
-            ],
-        )
-    if result.changed:
-        lines += [f"### Changed ({len(result.changed)})", ""]
-        rows: list[tuple[str, str, str, str]] = []
-        for item in result.changed:
-            for f in item.change.fields:
-                rows.append((md(item.id), md(f.field), md(_short(f.old)), md(_short(f.new))))
-            for obs in item.change.observations:
-                rows.append((md(item.id), "observation added", "", md(observation_text(obs))))
-            if item.change.assessment:
-                rows.append(
-                    (
-                        md(item.id),
-                        "assessment added",
-                        "",
-                        md(assessment_text(item.change.assessment)),
-                    )
-                )
-        lines += _table(("Pledge", "Change", "Old", "New"), rows)
-    if result.transitions:
-        lines += [f"### Status transitions ({len(result.transitions)})", ""]
-        lines += _table(
-            ("Pledge", "From", "To"), [(md(t.id), md(t.old), md(t.new)) for t in result.transitions]
-        )
-    return "\n".join(lines).rstrip("\n")
+    return f"{change.field}: {short(change.old)} → {short(change.new)}"
 
 
 def history_events(
@@ -515,4 +359,4 @@ def history_events(
         lines.append("edited: " + ", ".join(edited))
     if old_status != new_status:
         lines.append(f"status: {old_status} → {new_status}")
-    return [_one_line(line) for line in lines]
+    return [one_line(line) for line in lines]

@@ -1,0 +1,278 @@
+"""YAML text for new entries: scalars and blocks in the ledger's layout, and the
+entries (pledges, observations, assessments, evidence) built from command options.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+from pledges.read.yamlread import resolve_plain
+
+PLEDGE_KEYS = (
+    "id",
+    "title",
+    "quote",
+    "made",
+    "start",
+    "deadline",
+    "jurisdiction",
+    "binding",
+    "tags",
+    "metric",
+    "baseline",
+    "target",
+    "progress",
+    "assessment",
+    "related",
+    "note",
+)
+SOURCE_KEYS = (
+    "id",
+    "title",
+    "title_en",
+    "publisher",
+    "jurisdiction",
+    "date",
+    "url",
+    "language",
+    "note",
+)
+
+
+_INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
+_FLOW_CHARS = set(",[]{}")
+
+
+def _quoted(text: str) -> str:
+    """A YAML double-quoted scalar; escapes everything a parser could read as a break."""
+    out = ['"']
+    for ch in text:
+        code = ord(ch)
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif (
+            code < 0x20
+            or 0x7F <= code <= 0x9F
+            or 0xD800 <= code <= 0xDFFF
+            or ch in "\u2028\u2029\ufeff\ufffe\uffff"
+        ):
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def _plain_ok(text: str, *, flow: bool) -> bool:
+    if not text or text != text.strip() or text[0] in _INDICATORS:
+        return False
+    if ": " in text or " #" in text or text.endswith(":"):
+        return False
+    if flow and _FLOW_CHARS & set(text):
+        return False
+    if any(unicodedata.category(ch)[0] in "CZ" and ch != " " for ch in text):
+        return False
+    return bool(resolve_plain(text) == text)
+
+
+def scalar(value: Any, *, flow: bool = False) -> str:
+    """One value as inline YAML that reads back as the same value."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str):
+        return value if _plain_ok(value, flow=flow) else _quoted(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(scalar(v, flow=True) for v in value) + "]"
+    if isinstance(value, dict):
+        return (
+            "{"
+            + ", ".join(f"{scalar(k, flow=True)}: {scalar(v, flow=True)}" for k, v in value.items())
+            + "}"
+        )
+    raise TypeError(f"cannot write {type(value).__name__} as YAML")
+
+
+def _flat(value: Any) -> bool:
+    """Written inline (flow style) when it holds only scalars: the ledger's house style."""
+    if isinstance(value, list):
+        return not any(isinstance(v, list | dict) for v in value)
+    if isinstance(value, dict):
+        return all(
+            _flat(v) if isinstance(v, list) else not isinstance(v, dict) for v in value.values()
+        )
+    return True
+
+
+def mapping_lines(data: dict[str, Any], indent: int) -> list[str]:
+    """A block mapping, keys at `indent`; sequences of mappings indented by 2 under their key."""
+    pad = " " * indent
+    lines: list[str] = []
+    for key, value in data.items():
+        if isinstance(value, dict) and not _flat(value):
+            lines.append(f"{pad}{scalar(key)}:")
+            lines += mapping_lines(value, indent + 2)
+        elif isinstance(value, list) and value and not _flat(value):
+            lines.append(f"{pad}{scalar(key)}:")
+            lines += sequence_lines(value, indent + 2)
+        else:
+            lines.append(f"{pad}{scalar(key)}: {scalar(value)}")
+    return lines
+
+
+def sequence_lines(items: Sequence[Any], indent: int, offset: int = 2) -> list[str]:
+    """A block sequence with dashes at `indent` and item keys `offset` columns further in."""
+    lines: list[str] = []
+    for item in items:
+        if isinstance(item, dict) and item:
+            sub = mapping_lines(item, indent + offset)
+            sub[0] = " " * indent + "-" + " " * (offset - 1) + sub[0][indent + offset :]
+            lines += sub
+        else:
+            lines.append(" " * indent + "- " + scalar(item))
+    return lines
+
+
+# ---------------------------------------------------------------- reading for an edit
+
+
+# ---------------------------------------------------------------- building entries
+
+
+def evidence(
+    quote: str,
+    source: str | None = None,
+    url: str | None = None,
+    title: str | None = None,
+    when: str | None = None,
+) -> dict[str, Any]:
+    item: dict[str, Any] = {}
+    for key, value in (("source", source), ("url", url), ("title", title), ("date", period(when))):
+        if value is not None:
+            item[key] = value
+    item["quote"] = quote
+    return item
+
+
+def period(text: str | int | None) -> str | int | None:
+    """A period as the ledger writes it: a bare year is a number."""
+    if isinstance(text, str) and re.fullmatch(r"[0-9]{4}", text):
+        return int(text)
+    return text
+
+
+def number(text: str) -> int | float | None:
+    """A finite number as written on the command line, kept as int when it is one."""
+    value = resolve_plain(text.strip())
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def slugify(text: str, limit: int = 48) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > limit and slug:
+            break
+        slug = candidate[:limit]
+    return slug or "pledge"
+
+
+# ---------------------------------------------------------------- entries from options
+
+
+def observation(
+    when: str | int,
+    value: float | int,
+    proof: dict[str, Any],
+    *,
+    unit: str | None = None,
+    note: str | None = None,
+    outcome: bool = False,
+) -> dict[str, Any]:
+    """A progress item in the ledger's key order."""
+    item: dict[str, Any] = {"period": period(when), "value": value}
+    if unit is not None:
+        item["unit"] = unit
+    if outcome:
+        item["outcome"] = True
+    if note is not None:
+        item["note"] = note
+    item["evidence"] = [proof]
+    return item
+
+
+def assessment(
+    status: str, as_of: str | int, rationale: str, proof: dict[str, Any]
+) -> dict[str, Any]:
+    return {"status": status, "as_of": period(as_of), "rationale": rationale, "evidence": [proof]}
+
+
+def target_entry(
+    op: str | None,
+    values: Sequence[float | int],
+    stretch: Sequence[float | int],
+    tolerance: Sequence[float | int],
+    ref: str | None,
+    set_by_higher_level: bool,
+) -> dict[str, Any] | None:
+    """A target mapping from command-line options; None for a qualitative pledge."""
+    if set_by_higher_level:
+        return {"set_by": "higher-level"}
+    target: dict[str, Any] = {}
+    if op is not None:
+        target["op"] = op
+    if ref is not None:
+        target["ref"] = ref
+    if values:
+        target["value"] = list(values) if len(values) > 1 else values[0]
+    if stretch:
+        target["stretch"] = stretch[0]
+    if tolerance:
+        target["tolerance"] = tolerance[0]
+    return target or None
+
+
+def pledge_entry(
+    pledge_id: str,
+    title: str,
+    quote: str,
+    deadline: str,
+    *,
+    made: str | None = None,
+    start: str | None = None,
+    binding: bool | None = None,
+    tags: Sequence[str] = (),
+    metric: dict[str, str | None] | None = None,
+    target: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A new pledge in canonical key order; unset fields are left out."""
+    fields: dict[str, Any] = {
+        "id": pledge_id,
+        "title": title,
+        "quote": quote,
+        "made": period(made),
+        "start": period(start),
+        "deadline": period(deadline),
+        "binding": binding,
+        "tags": list(tags) or None,
+        "metric": {k: v for k, v in (metric or {}).items() if v is not None} or None,
+        "target": target,
+    }
+    return {key: fields[key] for key in PLEDGE_KEYS if fields.get(key) is not None}

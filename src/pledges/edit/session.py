@@ -1,0 +1,186 @@
+"""A ledger file opened for editing: its bytes, parsed document, line endings and the
+ledger it belongs to; the refusal codes every edit reports.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from pledges.model.diagnostics import Diagnostic, Severity
+from pledges.model.document import Document
+from pledges.read.loader import JURISDICTIONS_FILE, LoadResult, display_name, load
+from pledges.read.safe import BOM, read_raw
+from pledges.read.yamlread import read_document
+
+REFUSED = "PL900"  # the file cannot be edited as it stands
+NOT_FOUND = "PL901"  # no such pledge
+EXISTS = "PL902"  # the id is taken
+UNVERIFIED = "PL903"  # the computed edit failed verification
+CHANGED = "PL904"  # the file changed on disk while the edit was prepared
+WRITE_FAILED = "PL905"
+
+EOL = re.compile(r"\r\n|\n|\r")
+
+
+def refusal(
+    file: str, code: str, message: str, hint: str | None = None, line: int = 1, column: int = 1
+) -> Diagnostic:
+    return Diagnostic(file, line, column, code, Severity.ERROR, message, hint)
+
+
+# ---------------------------------------------------------------- emitting YAML values
+
+
+@dataclass
+class Loaded:
+    """A ledger file read for editing, with the ledger it belongs to."""
+
+    path: Path
+    name: str
+    raw: bytes
+    text: str  # without the BOM
+    eol: str
+    doc: Document
+    mode: int
+    result: LoadResult
+    as_of: date
+    starts: list[int] = field(default_factory=list)  # offset of each line in `text`
+
+    @property
+    def bom(self) -> bool:
+        return self.raw.startswith(BOM)
+
+    def line(self, number: int) -> str:
+        """Line `number` (1-based) without its line ending."""
+        start = self.starts[number - 1]
+        end = self.starts[number] if number < len(self.starts) else len(self.text)
+        return self.text[start:end].rstrip("\r\n")
+
+    @property
+    def line_count(self) -> int:
+        return len(self.starts)
+
+    def encode(self, text: str) -> bytes:
+        return (BOM if self.bom else b"") + text.encode("utf-8")
+
+
+def ledger_root(path: Path) -> Path | None:
+    """The ledger directory a file belongs to: the nearest folder with jurisdictions.yaml."""
+    start = path.resolve().parent
+    for folder in (start, *start.parents):
+        if (folder / JURISDICTIONS_FILE).is_file() or folder.name == "ledger":
+            return folder
+    return None
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    starts += [m.end() for m in EOL.finditer(text) if m.end() < len(text)]
+    return starts
+
+
+def line_ending(name: str, text: str) -> str | Diagnostic:
+    endings = {m.group() for m in EOL.finditer(text)}
+    if len(endings) > 1:
+        return refusal(
+            name,
+            REFUSED,
+            "the file mixes line endings; refusing to edit it",
+            "convert it to LF or CRLF throughout",
+        )
+    if endings == {"\r"}:
+        return refusal(name, REFUSED, "the file uses CR-only line endings; refusing to edit it")
+    return "\r\n" if endings == {"\r\n"} else "\n"
+
+
+def open_for_edit(path: Path, as_of: date, root: Path | None = None) -> Loaded | list[Diagnostic]:
+    """Read a ledger file and its ledger; refuse what must not be edited."""
+    name = display_name(path)
+    raw = read_raw(path, name)
+    if isinstance(raw, Diagnostic):
+        return [replace(raw, code=REFUSED, message=f"refusing to edit: the file {raw.message}")]
+    eol = line_ending(name, raw.text)
+    if isinstance(eol, Diagnostic):
+        return [eol]
+    from pledges.check.lint import lint
+
+    result = load(root if root is not None else ledger_root(path), [path])
+    errors = [d for d in lint(result, as_of) if d.severity is Severity.ERROR and d.file == name]
+    if errors:
+        count = f"{len(errors)} lint error" + ("s" if len(errors) > 1 else "")
+        return [
+            refusal(
+                name,
+                REFUSED,
+                f"refusing to edit: the file has {count}",
+                "fix them first ('pledges lint' lists them)",
+            ),
+            *errors,
+        ]
+    doc, found = read_document(name, raw.text)
+    loaded_doc = next((f.doc for f in result.ledger.files if f.doc.file == name), None)
+    if found or loaded_doc is None or loaded_doc.data != doc.data:
+        return [refusal(name, CHANGED, "the file changed while it was being read; try again")]
+    mode = stat.S_IMODE(os.lstat(path).st_mode)
+    return Loaded(
+        path, name, raw.data, raw.text, eol, doc, mode, result, as_of, _line_starts(raw.text)
+    )
+
+
+def find_pledge_file(result: LoadResult, pledge_id: str) -> Path | Diagnostic:
+    """The file that holds a pledge, with a did-you-mean when there is none."""
+    pledge = result.ledger.pledge_index().get(pledge_id)
+    if pledge is None:
+        from pledges.check.rules.references import did_you_mean
+
+        hint = did_you_mean(pledge_id, result.ledger.pledge_index())
+        return refusal(
+            result.ledger.root or "ledger",
+            NOT_FOUND,
+            f"no pledge '{pledge_id}' in the ledger",
+            hint or None,
+        )
+    return Path(pledge.file)
+
+
+# ---------------------------------------------------------------- planning an edit
+
+
+@dataclass
+class Edit:
+    """A verified change to one file: its new text and what it does."""
+
+    loaded: Loaded
+    text: str
+    summary: str
+    line: int
+
+    @property
+    def data(self) -> bytes:
+        return self.loaded.encode(self.text)
+
+
+@dataclass
+class Splice:
+    first: int  # first line replaced (1-based); insertion happens before it
+    last: int  # last line replaced; first - 1 for a pure insertion
+    lines: list[str]
+
+
+def apply_splice(loaded: Loaded, splice: Splice) -> str:
+    text, eol = loaded.text, loaded.eol
+    block = "".join(line + eol for line in splice.lines)
+    if splice.first > loaded.line_count:  # appending after the last line
+        if text and not text.endswith(("\n", "\r")):
+            return text + eol + block[: -len(eol)]
+        return text + block
+    start = loaded.starts[splice.first - 1]
+    end = loaded.starts[splice.last] if splice.last < loaded.line_count else len(text)
+    if splice.last >= splice.first and end == len(text) and not text.endswith(("\n", "\r")):
+        block = block[: -len(eol)]
+    return text[:start] + block + text[end:]

@@ -1,0 +1,301 @@
+"""Edits as splices: new text placed at positions the reader reports, so every byte
+outside the edited entry stays as it was.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from pledges.edit.emit import PLEDGE_KEYS, mapping_lines, sequence_lines, slugify
+from pledges.edit.session import (
+    EXISTS,
+    NOT_FOUND,
+    REFUSED,
+    Edit,
+    Loaded,
+    Splice,
+    refusal,
+)
+from pledges.edit.verify import verify
+from pledges.model.diagnostics import Diagnostic
+
+_DASH = re.compile(r"^( *)- +")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _is_filler(line: str) -> bool:
+    stripped = line.strip()
+    return not stripped or stripped.startswith("#")
+
+
+def _block_end(loaded: Loaded, first: int, indent: int) -> int:
+    """Last line with content of the node that starts on line `first` at `indent`.
+
+    Lines indented deeper belong to the node; comments and blank lines after its last
+    content line do not (a comment there may introduce what follows).
+    """
+    last = first
+    for number in range(first + 1, loaded.line_count + 1):
+        line = loaded.line(number)
+        if _is_filler(line):
+            continue
+        if _indent(line) <= indent:
+            break
+        last = number
+    return last
+
+
+def _comments_above(loaded: Loaded, line: int, indent: int) -> int:
+    """The first line of the comment block directly above `line` at the same indentation."""
+    while line > 1:
+        above = loaded.line(line - 1)
+        if not above.strip().startswith("#") or _indent(above) != indent:
+            break
+        line -= 1
+    return line
+
+
+def _item_dash(loaded: Loaded, line: int) -> tuple[int, int] | None:
+    """(dash column, offset to the item's content) of a block sequence item's first line."""
+    match = _DASH.match(loaded.line(line))
+    if match is None:
+        return None
+    return len(match.group(1)), len(match.group(0)) - len(match.group(1))
+
+
+def _at(loaded: Loaded, line: int, column: int) -> str:
+    text = loaded.line(line)
+    return text[column - 1] if 0 < column <= len(text) else ""
+
+
+def _key_slot(
+    loaded: Loaded, path: tuple[str | int, ...], key: str, order: Sequence[str]
+) -> tuple[int, str | None] | Diagnostic:
+    """Where a new key goes in the block mapping at `path`: (line to insert before, the key
+    it goes before, or None to append after the mapping's end)."""
+    mapping = _get(loaded.doc.data, path)
+    rank = order.index(key)
+    later = [k for k in mapping if k in order and order.index(k) > rank]
+    if not later:
+        return _end_of_item(loaded, path), None
+    following = later[0] if list(mapping).index(later[0]) else None
+    if following is None:
+        return _end_of_item(loaded, path), None
+    line, column = loaded.doc.position((*path, following), key=True)
+    return _comments_above(loaded, line, column - 1), following
+
+
+def _end_of_item(loaded: Loaded, path: tuple[str | int, ...]) -> int:
+    line, _ = loaded.doc.position(path)
+    dash = _item_dash(loaded, line)
+    return _block_end(loaded, line, dash[0] if dash else 0) + 1
+
+
+def _get(data: Any, path: tuple[str | int, ...]) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _insert_key(
+    mapping: dict[str, Any], key: str, value: Any, before: str | None
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in mapping.items():
+        if k == before:
+            out[key] = value
+        out[k] = v
+    out.setdefault(key, value)
+    return out
+
+
+def _pledge_path(loaded: Loaded, pledge_id: str) -> tuple[str | int, ...] | Diagnostic:
+    pledges = loaded.doc.data.get("pledges") if isinstance(loaded.doc.data, dict) else None
+    for index, item in enumerate(pledges if isinstance(pledges, list) else []):
+        if isinstance(item, dict) and item.get("id") == pledge_id:
+            return ("pledges", index)
+    return refusal(loaded.name, NOT_FOUND, f"no pledge '{pledge_id}' in this file")
+
+
+def _block_item_layout(loaded: Loaded, path: tuple[str | int, ...]) -> tuple[int, int] | Diagnostic:
+    """(dash column, offset) of the items of the non-empty block sequence at `path`."""
+    items = _get(loaded.doc.data, path)
+    line, column = loaded.doc.position((*path, len(items) - 1))
+    layout = _item_dash(loaded, line)
+    if layout is None or layout[0] + layout[1] != column - 1:
+        return refusal(
+            loaded.name,
+            REFUSED,
+            f"'{path[-1]}' is not written as a plain block list; cannot append to it",
+            "rewrite it with one '- ' item per line (fmt keeps the style)",
+            line,
+            column,
+        )
+    return layout
+
+
+def _append_to_list(
+    loaded: Loaded,
+    path: tuple[str | int, ...],
+    item: dict[str, Any],
+    order: Sequence[str],
+    *,
+    blank_between: bool = False,
+) -> Splice | Diagnostic:
+    """Append an item to the list at `path` (created in canonical key position if absent)."""
+    parent, key = path[:-1], str(path[-1])
+    mapping = _get(loaded.doc.data, parent)
+    if mapping.get(key):
+        layout = _block_item_layout(loaded, path)
+        if isinstance(layout, Diagnostic):
+            return layout
+        items = mapping[key]
+        last_line = loaded.doc.position((*path, len(items) - 1))[0]
+        end = _block_end(loaded, last_line, layout[0])
+        lines = sequence_lines([item], layout[0], layout[1])
+        if blank_between and _blank_between_items(loaded, path):
+            lines.insert(0, "")
+        return Splice(end + 1, end, lines)
+    if key in mapping:  # present but empty: `key: []` on one line
+        line, column = loaded.doc.position(path, key=True)
+        text = loaded.line(line)
+        match = re.match(rf"^( *){re.escape(key)}:( *)\[ *\]( *#.*)?$", text)
+        if match is None or match.group(1) != " " * (column - 1):
+            return refusal(
+                loaded.name,
+                REFUSED,
+                f"cannot append to '{key}' as it is written",
+                f"write it as '{key}: []' on one line",
+                line,
+                column,
+            )
+        head = f"{match.group(1)}{key}:{match.group(3) or ''}"
+        return Splice(line, line, [head, *sequence_lines([item], column + 1)])
+    slot = _key_slot(loaded, parent, key, order)
+    if isinstance(slot, Diagnostic):
+        return slot
+    indent = loaded.doc.position((*parent, next(iter(mapping))), key=True)[1] - 1
+    lines = [" " * indent + f"{key}:", *sequence_lines([item], indent + 2)]
+    return Splice(slot[0], slot[0] - 1, lines)
+
+
+def _blank_between_items(loaded: Loaded, path: tuple[str | int, ...]) -> bool:
+    """Whether the list's items are separated by blank lines (the default for one item)."""
+    items = _get(loaded.doc.data, path)
+    if len(items) < 2:
+        return True
+    line = loaded.doc.position((*path, len(items) - 2))[0]
+    dash = _item_dash(loaded, line)
+    end = _block_end(loaded, line, dash[0] if dash else 0)
+    start = loaded.doc.position((*path, len(items) - 1))[0]
+    return any(not loaded.line(n).strip() for n in range(end + 1, start))
+
+
+def plan_observe(
+    loaded: Loaded, pledge_id: str, observation: dict[str, Any]
+) -> Edit | list[Diagnostic]:
+    """Append an observation to a pledge's progress."""
+    path = _pledge_path(loaded, pledge_id)
+    if isinstance(path, Diagnostic):
+        return [path]
+    splice = _append_to_list(loaded, (*path, "progress"), observation, PLEDGE_KEYS)
+    if isinstance(splice, Diagnostic):
+        return [splice]
+    expected = copy.deepcopy(loaded.doc.data)
+    pledge = _get(expected, path)
+    if "progress" in pledge:
+        pledge["progress"].append(observation)
+    else:
+        before = _key_slot(loaded, path, "progress", PLEDGE_KEYS)
+        assert not isinstance(before, Diagnostic)
+        expected["pledges"][path[1]] = _insert_key(pledge, "progress", [observation], before[1])
+    summary = f"observation {observation.get('period')} of {pledge_id}"
+    return verify(loaded, splice, expected, summary)
+
+
+def plan_assess(
+    loaded: Loaded, pledge_id: str, assessment: dict[str, Any]
+) -> Edit | list[Diagnostic]:
+    """Record a pledge's assessment, replacing any it has."""
+    path = _pledge_path(loaded, pledge_id)
+    if isinstance(path, Diagnostic):
+        return [path]
+    pledge = _get(loaded.doc.data, path)
+    expected = copy.deepcopy(loaded.doc.data)
+    if "assessment" in pledge:
+        line, column = loaded.doc.position((*path, "assessment"), key=True)
+        end = _block_end(loaded, line, column - 1)
+        splice = Splice(line, end, mapping_lines({"assessment": assessment}, column - 1))
+        expected["pledges"][path[1]]["assessment"] = assessment
+    else:
+        slot = _key_slot(loaded, path, "assessment", PLEDGE_KEYS)
+        if isinstance(slot, Diagnostic):
+            return [slot]
+        indent = loaded.doc.position((*path, "id"), key=True)[1] - 1
+        splice = Splice(slot[0], slot[0] - 1, mapping_lines({"assessment": assessment}, indent))
+        expected["pledges"][path[1]] = _insert_key(
+            _get(expected, path), "assessment", assessment, slot[1]
+        )
+    return verify(loaded, splice, expected, f"assessment of {pledge_id}")
+
+
+def plan_new(loaded: Loaded, pledge: dict[str, Any]) -> Edit | list[Diagnostic]:
+    """Append a pledge to the file; its id must be new to the whole ledger."""
+    from pledges.check.rules.ids import normalize_id
+
+    pledge_id = str(pledge.get("id"))
+    taken = {normalize_id(p.id): p for p in loaded.result.ledger.pledges}
+    other = taken.get(normalize_id(pledge_id))
+    if other is not None:
+        line, column = other.position("id")
+        return [
+            refusal(
+                other.file,
+                EXISTS,
+                f"pledge id '{other.id}' already exists here",
+                "choose another id",
+                line,
+                column,
+            )
+        ]
+    if not isinstance(loaded.doc.data.get("pledges"), list):
+        return [refusal(loaded.name, REFUSED, "the file has no 'pledges' list")]
+    splice = _append_to_list(loaded, ("pledges",), pledge, (), blank_between=True)
+    if isinstance(splice, Diagnostic):
+        return [splice]
+    expected = copy.deepcopy(loaded.doc.data)
+    expected["pledges"].append(pledge)
+    return verify(loaded, splice, expected, f"new pledge {pledge_id}")
+
+
+def propose_id(loaded: Loaded, title: str) -> str:
+    """The file's common id prefix plus a slug of the title, made unique in the ledger."""
+    from pledges.check.rules.ids import normalize_id
+
+    data = loaded.doc.data
+    ids: list[str] = [
+        p["id"]
+        for p in data.get("pledges") or []
+        if isinstance(p, dict) and isinstance(p.get("id"), str)
+    ]
+    if ids:
+        prefix: str = os.path.commonprefix(ids)  # noqa: RUF071 ids are slugs, not paths
+        prefix = prefix[: prefix.rfind("/") + 1]
+    else:
+        source = data.get("source") or {}
+        place = str(source.get("jurisdiction") or "").rsplit("/", 1)[-1]
+        year = str(source.get("date") or "")[:4]
+        prefix = "/".join(p for p in (place, year) if p) + "/" if place or year else ""
+    taken = {normalize_id(p.id) for p in loaded.result.ledger.pledges}
+    base = prefix + slugify(title)
+    candidate, n = base, 2
+    while normalize_id(candidate) in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate

@@ -1,0 +1,87 @@
+"""Verification of a computed edit before it may be written: the new text re-parses
+to the old data plus exactly the intended change, and adds no lint error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from pledges.edit.session import (
+    EOL,
+    REFUSED,
+    UNVERIFIED,
+    Edit,
+    Loaded,
+    Splice,
+    apply_splice,
+    refusal,
+)
+from pledges.model.diagnostics import Diagnostic, Severity
+from pledges.model.document import Document
+from pledges.read.loader import LoadResult
+from pledges.read.yamlread import read_document
+
+
+def verify(loaded: Loaded, splice: Splice, expected: Any, summary: str) -> Edit | list[Diagnostic]:
+    """Check a computed edit before it may be written."""
+    new_text = apply_splice(loaded, splice)
+    fail = [
+        refusal(
+            loaded.name,
+            UNVERIFIED,
+            f"refusing to write: the computed edit did not verify ({summary})",
+            "the file was left untouched; please report this with the file",
+        )
+    ]
+    doc, found = read_document(loaded.name, new_text)
+    if found or doc.data != expected or not _same_order(doc.data, expected):
+        return fail
+    first = splice.first
+    head = loaded.starts[first - 1] if first <= loaded.line_count else len(loaded.text)
+    tail_start = loaded.starts[splice.last] if splice.last < loaded.line_count else len(loaded.text)
+    tail = loaded.text[tail_start:]
+    inserted = new_text[head : len(new_text) - len(tail)]
+    if (
+        new_text[:head] != loaded.text[:head]
+        or not new_text.endswith(tail)
+        or len(new_text) - len(tail) < head
+        or any(eol != loaded.eol for eol in EOL.findall(inserted))
+    ):
+        return fail
+    introduced = _new_lint_errors(loaded, doc)
+    if introduced:
+        return [
+            refusal(
+                loaded.name,
+                REFUSED,
+                f"refusing to write: the edit ({summary}) would introduce lint errors",
+                "the file was left untouched",
+            ),
+            *introduced,
+        ]
+    skipped = next((i for i, line in enumerate(splice.lines) if line.strip()), 0)
+    return Edit(loaded, new_text, summary, splice.first + skipped)
+
+
+def _same_order(left: Any, right: Any) -> bool:
+    if isinstance(left, dict) and isinstance(right, dict):
+        return list(left) == list(right) and all(_same_order(left[k], right[k]) for k in left)
+    if isinstance(left, list) and isinstance(right, list):
+        return all(_same_order(a, b) for a, b in zip(left, right, strict=True))
+    return True
+
+
+def _new_lint_errors(loaded: Loaded, doc: Document) -> list[Diagnostic]:
+    """Lint errors the new text would have, within its ledger."""
+    from pledges.check.lint import lint
+    from pledges.model.ledger import build_file
+    from pledges.read.schema import validate
+
+    old = loaded.result
+    files = [build_file(doc) if f.doc.file == loaded.name else f for f in old.ledger.files]
+    ledger = replace(old.ledger, files=files)
+    diagnostics = [d for d in old.diagnostics if d.file != loaded.name]
+    diagnostics += validate("ledger-file", doc)
+    result = LoadResult(ledger, diagnostics, {loaded.name}, old.unreadable)
+    return [d for d in lint(result, loaded.as_of) if d.severity is Severity.ERROR]
