@@ -165,23 +165,27 @@ def show(
 
 @app.command()
 def units(ledger: LedgerOpt = None) -> None:
-    """List the unit registry: built-in units and the ledger's units.yaml."""
+    """List the unit registry: built-in units and the ledger's units.yaml.
+
+    Each unit is listed once with its aliases (other spellings a ledger may use); an
+    ordinal unit lists its levels in order instead of a conversion factor.
+
+    Example: pledges units --ledger ledger
+    """
     from rich.table import Table
     from rich.text import Text
 
+    from pledges.model.registries import unit_ids
     from pledges.present.terminal import clean
 
     result = load_ledger(ledger)
     table = Table(box=None, pad_edge=False, header_style="bold")
-    for column in ("id", "name", "name_en", "dimension", "factor"):
+    for column in ("id", "name", "name_en", "dimension", "factor or levels", "aliases"):
         table.add_column(column)
-    for unit in result.ledger.units.values():
-        table.add_row(
-            *(
-                Text(clean(v))
-                for v in (unit.id, unit.name, unit.name_en, unit.dimension, f"{unit.factor:g}")
-            )
-        )
+    for unit in unit_ids(result.ledger.units):
+        factor = f"levels {', '.join(unit.levels)}" if unit.ordinal else f"{unit.factor:g}"
+        cells = (unit.id, unit.name, unit.name_en, unit.dimension, factor, " ".join(unit.aliases))
+        table.add_row(*(Text(clean(v)) for v in cells))
     stdout().print(table)
 
 

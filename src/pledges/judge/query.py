@@ -97,7 +97,7 @@ def _observation(obs: Observation | None) -> dict[str, Any] | None:
         return None
     return {
         "period": obs.period.text if obs.period else None,
-        "value": obs.value,
+        "value": obs.value if obs.value is not None else obs.level,
         "unit": obs.unit,
     }
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from pledges.judge.values import in_metric_terms
 from pledges.model.ledger import Observation, Pledge, Target
 from pledges.model.periods import Period
 from pledges.model.registries import PERCENT_UNITS, Unit, convert
@@ -341,6 +342,7 @@ def _computed(
 
 def evaluate(pledge: Pledge, as_of: date, context: Context) -> Evaluation:
     """Judge one pledge as of a date, by the documented rules."""
+    pledge = in_metric_terms(pledge, context.units)
     computed, stretch, fig, goal, why = _computed(pledge, as_of, context)
     progress = progress_fraction(pledge, fig, goal, context.units)
     assessment = pledge.assessment

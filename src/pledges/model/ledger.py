@@ -33,6 +33,7 @@ class Observation:
     note: str | None
     evidence: tuple[Evidence, ...]
     path: Path
+    level: str | None = None  # a value written as text: a level of an ordinal unit
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,7 @@ def build_observation(data: Any, path: Path) -> Observation | None:
         note=_str(item.get("note")),
         evidence=_evidence(item.get("evidence")),
         path=path,
+        level=_str(item.get("value")),
     )
 
 

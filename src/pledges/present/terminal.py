@@ -294,7 +294,7 @@ def _metric_text(pledge: Pledge) -> str | None:
 def _obs_text(obs: Observation | None) -> str | None:
     if obs is None:
         return None
-    value = format_number(obs.value) if obs.value is not None else "?"
+    value = format_number(obs.value) if obs.value is not None else (obs.level or "?")
     unit = f" {obs.unit}" if obs.unit else ""
     period = obs.period.text if obs.period else "?"
     text = f"{period}: {value}{unit}"

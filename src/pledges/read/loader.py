@@ -209,7 +209,8 @@ def add_registry(ledger: Ledger, doc: Document, kind: str) -> None:
         for entry in entries:
             unit = _unit(entry)
             if unit:
-                ledger.units.setdefault(unit.id, unit)
+                for unit_name in (unit.id, *unit.aliases):
+                    ledger.units.setdefault(unit_name, unit)
 
 
 def _jurisdiction(entry: dict[str, Any]) -> Jurisdiction | None:
@@ -228,10 +229,23 @@ def _jurisdiction(entry: dict[str, Any]) -> Jurisdiction | None:
 
 def _unit(entry: dict[str, Any]) -> Unit | None:
     uid, name, name_en, dimension = (entry.get(k) for k in ("id", "name", "name_en", "dimension"))
-    factor = entry.get("factor")
     texts = (uid, name, name_en, dimension)
-    if not all(isinstance(t, str) for t in texts) or isinstance(factor, bool):
+    if not all(isinstance(t, str) for t in texts):
         return None
-    if not isinstance(factor, int | float) or not factor > 0:
+    levels = _texts(entry.get("levels"))
+    factor = entry.get("factor", 1.0 if levels else None)
+    if isinstance(factor, bool) or not isinstance(factor, int | float) or not factor > 0:
         return None
-    return Unit(str(uid), str(name), str(name_en), str(dimension), float(factor))
+    return Unit(
+        str(uid),
+        str(name),
+        str(name_en),
+        str(dimension),
+        float(factor),
+        _texts(entry.get("aliases")),
+        levels,
+    )
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()

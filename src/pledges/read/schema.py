@@ -184,10 +184,14 @@ def _any_of_message(name: str, error: Any) -> str:
     if required and len(required) == len(options):
         if required == [["source"], ["url"]]:
             return f"{name} needs a 'source' or a 'url'"
+        if required == [["factor"], ["levels"]]:
+            return f"{name} needs a 'factor' (or 'levels' for an ordinal unit)"
         return f"{name} needs 'op' with 'value' or 'ref', or 'set_by'"
     types = [o.get("type") for o in options]
     if "array" in types:
         return f"{name} must be a number, or a list of two numbers for 'between'"
+    if "number" in types and "string" in types:
+        return f"{name} must be a number or a level of an ordinal unit, not {_kind(error.instance)}"
     if "integer" in types:
         return f"{name} {_PATTERN_MESSAGES['period']}, not {error.instance!r}"
     return f"{name} is not valid: {error.message}"

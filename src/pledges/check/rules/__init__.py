@@ -63,13 +63,14 @@ def _modules() -> tuple[Any, ...]:
         dates,
         evidence,
         ids,
+        levels,
         numbers,
         references,
         registry,
         targets,
     )
 
-    return (ids, references, dates, evidence, numbers, targets, assessments, registry)
+    return (ids, references, levels, dates, evidence, numbers, targets, assessments, registry)
 
 
 def _checks() -> list[Check]:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 
 from pledges.check.rules import Rule, RuleContext
 from pledges.model.diagnostics import Diagnostic, Severity
 from pledges.model.ledger import Evidence, Pledge
-from pledges.model.registries import TAGS
+from pledges.model.registries import TAGS, Unit, suggest_unit
 
 UNKNOWN_SOURCE = Rule("PL210", Severity.ERROR, "evidence cites a source id no file declares")
 UNKNOWN_PLEDGE = Rule("PL211", Severity.ERROR, "`ref` or `related` names an unknown pledge")
@@ -111,7 +111,7 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
                     UNKNOWN_UNIT,
                     f"unknown unit '{unit}'",
                     *keys,
-                    hint=did_you_mean(unit, units) or "add it to units.yaml",
+                    hint=_unit_hint(unit, units),
                 )
         for index, tag in enumerate(pledge.tags):
             if tag not in TAGS:
@@ -139,6 +139,11 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
                 hint,
                 "$.source.jurisdiction",
             )
+
+
+def _unit_hint(unit: str, units: Mapping[str, Unit]) -> str:
+    close = suggest_unit(unit, units)
+    return f"did you mean '{close}'?" if close else "add it to units.yaml"
 
 
 def _jurisdiction_message(ctx: RuleContext, value: str) -> tuple[str, str | None]:

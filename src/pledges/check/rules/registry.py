@@ -8,12 +8,14 @@ from typing import Any
 from pledges.check.rules import Rule, RuleContext
 from pledges.model.diagnostics import Diagnostic, Severity, json_path
 from pledges.model.document import Document
-from pledges.model.registries import BUILTIN_UNITS
+from pledges.model.registries import BUILTIN_UNITS, level_key
 
 REGISTRY_TREE = Rule(
     "PL270", Severity.ERROR, "a jurisdiction whose parent is missing, or listed twice"
 )
-REGISTRY_UNIT = Rule("PL271", Severity.ERROR, "a unit listed twice or shadowing a built-in unit")
+REGISTRY_UNIT = Rule(
+    "PL271", Severity.ERROR, "a unit or alias listed twice or shadowing a built-in unit"
+)
 RULES = (REGISTRY_TREE, REGISTRY_UNIT)
 
 
@@ -54,16 +56,59 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
                     f"jurisdiction '{jid}' has no parent '{parent}' listed",
                 )
     for doc in ctx.ledger.unit_docs:
-        seen = set()
-        for index, item in _entries(doc, "units"):
-            uid = item.get("id")
-            if not isinstance(uid, str):
-                continue
-            path = ("units", index, "id")
-            if uid in BUILTIN_UNITS:
-                yield _diag(
-                    doc, REGISTRY_UNIT, path, f"unit '{uid}' is built in; choose another id"
-                )
-            elif uid in seen:
-                yield _diag(doc, REGISTRY_UNIT, path, f"unit '{uid}' is listed twice")
-            seen.add(uid)
+        yield from _unit_names(doc)
+
+
+def _unit_names(doc: Document) -> Iterator[Diagnostic]:
+    """Unit ids and aliases name one unit each; an ordinal unit's levels are distinct."""
+    seen: dict[str, str] = {}
+    for index, item in _entries(doc, "units"):
+        uid = item.get("id")
+        if not isinstance(uid, str):
+            continue
+        aliases = item.get("aliases")
+        names: list[tuple[tuple[str | int, ...], object]] = [(("units", index, "id"), uid)]
+        if isinstance(aliases, list):
+            names += [(("units", index, "aliases", i), a) for i, a in enumerate(aliases)]
+        for path, name in names:
+            if isinstance(name, str):
+                message = _clash(uid, name, path[-1] == "id", seen)
+                if message:
+                    yield _diag(doc, REGISTRY_UNIT, path, message)
+                seen.setdefault(name, uid)
+        yield from _levels(doc, index, item)
+
+
+def _clash(uid: str, name: str, is_id: bool, seen: dict[str, str]) -> str | None:
+    what = f"unit '{uid}'" if is_id else f"alias '{name}' of unit '{uid}'"
+    builtin = BUILTIN_UNITS.get(name)
+    if builtin is not None:
+        if is_id and builtin.id == name:
+            return f"unit '{uid}' is built in; choose another id"
+        return f"{what} already names the built-in unit '{builtin.id}'"
+    if name in seen:
+        return (
+            f"{what} is listed twice"
+            if is_id and seen[name] == uid
+            else (f"{what} already names unit '{seen[name]}'")
+        )
+    return None
+
+
+def _levels(doc: Document, index: int, item: dict[str, Any]) -> Iterator[Diagnostic]:
+    levels = item.get("levels")
+    if not isinstance(levels, list):
+        return
+    keys: dict[str, str] = {}
+    for position, level in enumerate(levels):
+        if not isinstance(level, str):
+            continue
+        key = level_key(level)
+        if key in keys:
+            yield _diag(
+                doc,
+                REGISTRY_UNIT,
+                ("units", index, "levels", position),
+                f"level '{level}' is the same as level '{keys[key]}'",
+            )
+        keys.setdefault(key, level)
