@@ -218,8 +218,8 @@ def test_values_that_are_not_levels(check: Callable[..., list[Finding]]) -> None
     text = check(pledge("percent", '{op: ">=", value: five}'))
     assert text == [
         (
-            16,
-            32,
+            14,
+            31,
             "PL215",
             "'five' is text, but unit 'percent' has no levels",
             "write the figure as a number",
