@@ -198,12 +198,12 @@ def test_new_proposes_an_id(run: Run, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
-        "proposed id: t/2023/plant-100-trees\n"
-        "new pledge t/2023/plant-100-trees: written to ledger/a.yaml:33\n"
+        "proposed id: t/2023/trees-planted\n"
+        "new pledge t/2023/trees-planted: written to ledger/a.yaml:33\n"
     )
     assert path.read_text(encoding="utf-8").endswith(
         "            quote: 新增就业60人\n\n"
-        "  - id: t/2023/plant-100-trees\n    title: Plant 100 trees\n    quote: 植树100棵\n"
+        "  - id: t/2023/trees-planted\n    title: Plant 100 trees\n    quote: 植树100棵\n"
         "    deadline: 2024\n    binding: false\n    tags: [environment]\n"
         "    metric: {name: Trees planted, unit: count}\n"
         '    target: {op: ">=", value: 100, stretch: 120}\n  # trailing comment\n'

@@ -172,7 +172,7 @@ def test_assess_inserts_then_replaces(tmp_path: Path) -> None:
 def test_new_pledge_goes_last_separated_like_the_others(tmp_path: Path) -> None:
     path = make_ledger(tmp_path)
     loaded = opened(path)
-    assert splice.propose_id(loaded, "Build 2 parks, in 2023!") == "t/2023/build-2-parks-in-2023"
+    assert splice.propose_id(loaded, "Build 2 parks, in 2023!") == "t/2023/build-parks"
     assert splice.propose_id(loaded, "GDP") == "t/2023/gdp-2"
     entry = emit.pledge_entry(
         "t/2023/parks",
@@ -200,11 +200,67 @@ def test_new_pledge_goes_last_separated_like_the_others(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("title", "metric", "expected"),
+    [
+        (
+            "Complete at least 35 billion CNY (350亿元) of fixed-asset investment in 2024",
+            None,
+            "t/2023/fixed-asset-investment",
+        ),
+        (
+            "Strive for R&D spending at 10% of GDP",
+            "R&D expenditure as a share of GDP",
+            "t/2023/rd-expenditure-share-gdp",
+        ),
+        (
+            "Upgrade smart safety monitors for 6,000 elderly people living alone in 2023",
+            "Elderly people given upgraded smart safety monitoring devices",
+            "t/2023/elderly-people-given-upgraded",
+        ),
+        ("Grow GDP by 6% in 2024", "Real GDP growth", "t/2023/real-gdp-growth"),
+        ("Create 100 jobs", "Jobs", "t/2023/jobs-2"),  # t/2023/jobs is taken
+        ("新增就业100人", None, "t/2023/pledge"),
+    ],
+)
+def test_proposed_ids_are_short_key_words(
+    tmp_path: Path, title: str, metric: str | None, expected: str
+) -> None:
+    loaded = opened(make_ledger(tmp_path))
+    proposed = splice.propose_id(loaded, title, metric)
+    assert proposed == expected
+    assert len(proposed) <= emit.ID_LIMIT
+
+
+def test_proposed_ids_stay_short_with_a_long_prefix(tmp_path: Path) -> None:
+    long = "cn/zhejiang/hangzhou/xiaoshan/2023/livelihood"
+    text = FILE.replace("t/2023/gdp", f"{long}/gdp").replace("t/2023/jobs", f"{long}/jobs")
+    loaded = opened(make_ledger(tmp_path, text))
+    proposed = splice.propose_id(loaded, "Plant trees along every river", "Trees planted")
+    assert proposed == "cn/zhejiang/hangzhou/trees-planted"
+    assert len(proposed) <= emit.ID_LIMIT
+
+
+@given(st.text(max_size=120), st.one_of(st.none(), st.text(max_size=120)))
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_proposed_ids_are_valid_short_and_new(
+    tmp_path: Path, title: str, metric: str | None
+) -> None:
+    import re
+
+    loaded = opened(make_ledger(tmp_path))
+    proposed = splice.propose_id(loaded, title, metric)
+    assert len(proposed) <= emit.ID_LIMIT
+    assert re.fullmatch(r"[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*", proposed)
+    assert proposed not in {"t/2023/gdp", "t/2023/jobs"}
+
+
 def test_new_into_an_empty_flow_list(tmp_path: Path) -> None:
     text = FILE[: FILE.index("pledges:")] + "pledges: []  # none yet\n"
     path = make_ledger(tmp_path, text)
     loaded = opened(path)
     assert splice.propose_id(loaded, "Plant trees") == "cn/2023/plant-trees"
+    assert splice.propose_id(loaded, "Plant 5 trees", "Trees planted") == "cn/2023/trees-planted"
     entry = emit.pledge_entry("cn/2023/trees", "Plant trees", "植树", "2023")
     edit_and_write(path, lambda f: splice.plan_new(f, entry))
     assert path.read_text(encoding="utf-8").endswith(

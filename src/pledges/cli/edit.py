@@ -187,7 +187,10 @@ def _ask_missing(fields: dict[str, str | None]) -> dict[str, str]:
 def new(
     file: Annotated[Path, typer.Option("--file", help="The ledger file to add the pledge to.")],
     pledge_id: Annotated[
-        str | None, typer.Option("--id", help="The new id (default: proposed from the title).")
+        str | None,
+        typer.Option(
+            "--id", help="The new id (default: proposed from the metric name or the title)."
+        ),
     ] = None,
     title: Annotated[str | None, typer.Option("--title", help="One-line English summary.")] = None,
     quote: Annotated[str | None, typer.Option("--quote", help="The commitment, verbatim.")] = None,
@@ -239,7 +242,7 @@ def new(
     if isinstance(loaded, list):
         _refuse(loaded)
     if not pledge_id:
-        pledge_id = splice.propose_id(loaded, asked["title"])
+        pledge_id = splice.propose_id(loaded, asked["title"], metric_name)
         typer.echo(f"proposed id: {pledge_id}")
         if _interactive():
             pledge_id = typer.prompt("Id", default=pledge_id)

@@ -194,6 +194,43 @@ def slugify(text: str, limit: int = 48) -> str:
     return slug or "pledge"
 
 
+# Words an id does without: function words, the verbs of targets, and magnitudes.
+STOP_WORDS = frozenset(
+    """a an the of in on at to for from by with and or as per than into over under about
+    around within its their this that these those be is are was were been more less least
+    most all each every new newly add added adding achieve complete completed reach keep
+    ensure strive striving maintain make grow increase raise over above below at-least
+    billion million thousand hundred cny yuan rmb year years annual annually total""".split()
+)
+ID_LIMIT = 40
+
+
+def key_words(text: str) -> list[str]:
+    """The words of a name that identify it: ASCII, lower case, no stop words, no figures,
+    nothing in parentheses."""
+    text = re.sub(r"[(（][^()（）]*[)）]", " ", text)
+    text = re.sub(r"(?<=\w)&(?=\w)", "", text)  # R&D is one word
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    kept: list[str] = []
+    for word in words:
+        if word in STOP_WORDS or word.isdigit() or (kept and kept[-1] == word):
+            continue
+        kept.append(word)
+    return kept
+
+
+def short_slug(words: Sequence[str], limit: int) -> str:
+    """Whole words joined by '-' up to `limit` characters (the first word cut if longer)."""
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > limit:
+            break
+        slug = candidate
+    return slug or (words[0][:limit] if words else "")
+
+
 # ---------------------------------------------------------------- entries from options
 
 
