@@ -7,7 +7,7 @@ prints its diagnostics and exits 1 with the file untouched.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -23,11 +23,13 @@ from pledges.cli.common import (
     as_of_date,
     fail,
     load_ledger,
+    optional_date,
 )
 
 if TYPE_CHECKING:
     from pledges.edit.session import Edit, Loaded
     from pledges.model.diagnostics import Diagnostic
+    from pledges.model.registries import Unit
 
 QuoteOpt = Annotated[
     str, typer.Option("--quote", help="The evidence, verbatim in the source's language.")
@@ -37,6 +39,10 @@ SourceIdOpt = Annotated[
 ]
 UrlOpt = Annotated[
     str | None, typer.Option("--url", help="Evidence: an http(s) URL outside the ledger.")
+]
+TitleOpt = Annotated[str | None, typer.Option("--title", help="Title of the --url page.")]
+DateOpt = Annotated[
+    str | None, typer.Option("--date", help="Date of the --url page.", metavar="DATE")
 ]
 
 
@@ -90,19 +96,55 @@ def _pledge_file(result: Any, pledge_id: str) -> Path:
     return found
 
 
+def _unit(units: Mapping[str, Unit], name: str | None, option: str = "--unit") -> Unit | None:
+    """The unit an option names (an alias names its unit); a usage error when unknown."""
+    from pledges.model.registries import suggest_unit
+
+    if name is None:
+        return None
+    unit = units.get(name)
+    if unit is None:
+        close = suggest_unit(name, units)
+        hint = f"did you mean '{close}'?" if close else "add it to units.yaml"
+        fail(f"{option}: unknown unit '{name}' ({hint})")
+    if unit.id != name:
+        typer.echo(f"unit '{name}' is written as '{unit.id}'")
+    return unit
+
+
+def _figure(text: str, unit: Unit | None, option: str) -> float | int | str:
+    from pledges.edit.emit import figure
+
+    value = figure(text, unit)
+    if value is None:
+        if unit is not None and unit.ordinal:
+            levels = ", ".join(unit.levels)
+            fail(f"{option}: '{text}' is not a level of unit '{unit.id}' ({levels})")
+        fail(f"{option}: '{text}' is not a finite number")
+    return value
+
+
 @app.command()
 def observe(
     pledge_id: Annotated[str, typer.Argument(metavar="ID", help="The pledge id.")],
     period: Annotated[
         str, typer.Option("--period", help="Period of the figure, e.g. 2023 or 2016/2020.")
     ],
-    value: Annotated[str, typer.Option("--value", help="The figure, a finite number.")],
+    value: Annotated[
+        str,
+        typer.Option(
+            "--value", help="The figure: a finite number, or a level of an ordinal unit (III)."
+        ),
+    ],
     quote: QuoteOpt,
     source: SourceIdOpt = None,
     url: UrlOpt = None,
-    title: Annotated[str | None, typer.Option("--title", help="Title of the --url page.")] = None,
-    when: Annotated[str | None, typer.Option("--date", help="Date of the --url page.")] = None,
-    unit: Annotated[str | None, typer.Option("--unit", help="Unit the source reports in.")] = None,
+    title: TitleOpt = None,
+    when: DateOpt = None,
+    unit: Annotated[
+        str | None,
+        typer.Option("--unit", help="Unit the source reports in (an alias names its unit)."),
+    ] = None,
     note: Annotated[str | None, typer.Option("--note", help="A note for editors.")] = None,
     outcome: Annotated[
         bool, typer.Option("--outcome", help="The source reports this as the final outcome.")
@@ -110,22 +152,32 @@ def observe(
     ledger: LedgerOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
-    """Append an observation, with its evidence, to a pledge's progress."""
+    """Append an observation, with its evidence, to a pledge's progress.
+
+    Example:
+
+    \b
+      pledges observe binjiang/2024/schools --period 2024 --value 5 \\
+        --source binjiang-2025-plan-report --quote 投用学校5所
+    """
     from pledges.edit import emit, splice
 
-    figure = emit.number(value)
-    if figure is None:
-        fail(f"--value: '{value}' is not a finite number")
+    proof = _evidence(quote, source, url, title, when)
+    result = load_ledger(ledger)
+    path = _pledge_file(result, pledge_id)
+    units = result.ledger.units
+    reported = _unit(units, unit)
+    pledge = result.ledger.pledge_index()[pledge_id]
+    metric_unit = units.get(pledge.metric.unit or "") if pledge.metric else None
+    figure = _figure(value, reported or metric_unit, "--value")
     item = emit.observation(
         period,
         figure,
-        _evidence(quote, source, url, title, when),
-        unit=unit,
+        proof,
+        unit=reported.id if reported else None,
         note=note,
         outcome=outcome,
     )
-    result = load_ledger(ledger)
-    path = _pledge_file(result, pledge_id)
     _apply(
         path,
         result.ledger.root,
@@ -144,25 +196,53 @@ def assess(
     rationale: Annotated[
         str, typer.Option("--rationale", help="The verdict's reason, one sentence.")
     ],
-    assessed_as_of: Annotated[
-        str, typer.Option("--as-of", help="The period the verdict applies from.")
-    ],
     quote: QuoteOpt,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period", help="The period the verdict applies from, e.g. 2023.", metavar="PERIOD"
+        ),
+    ] = None,
     source: SourceIdOpt = None,
     url: UrlOpt = None,
+    title: TitleOpt = None,
+    when: DateOpt = None,
     ledger: LedgerOpt = None,
+    as_of: AsOfOpt = None,
 ) -> None:
-    """Record a pledge's editorial assessment, replacing any it has."""
+    """Record a pledge's editorial assessment, replacing any it has.
+
+    Without --period, --as-of gives the verdict's period as it did before; that use is
+    deprecated and prints a warning.
+
+    Example:
+
+    \b
+      pledges assess xiaoshan/13th-fyp/energy-intensity --status achieved \\
+        --period 2022 --rationale "The plan reports the target as met." \\
+        --source xiaoshan-14th-five-year-plan --quote "万元 GDP 综合能耗( 吨标煤) | 完成"
+    """
+    from pledges.cli.common import stderr
     from pledges.edit import emit, splice
 
-    as_of_date(assessed_as_of)  # a usage error when it is not a period
-    item = emit.assessment(
-        status, assessed_as_of, rationale, _evidence(quote, source, url, None, None)
-    )
+    if period is None:
+        if as_of is None:
+            fail("missing option '--period' (the period the verdict applies from)")
+        stderr().out(
+            "pledges: 'assess --as-of PERIOD' is deprecated; use '--period PERIOD' "
+            "(--as-of will mean 'judge statuses as of', as on every other command)",
+            highlight=False,
+        )
+        period, as_of = as_of, None
+    optional_date(period, "--period")  # a usage error when it is not a period
+    item = emit.assessment(status, period, rationale, _evidence(quote, source, url, title, when))
     result = load_ledger(ledger)
     path = _pledge_file(result, pledge_id)
     _apply(
-        path, result.ledger.root, None, lambda loaded: splice.plan_assess(loaded, pledge_id, item)
+        path,
+        result.ledger.root,
+        as_of,
+        lambda loaded: splice.plan_assess(loaded, pledge_id, item),
     )
 
 
@@ -206,12 +286,15 @@ def new(
     metric_name: Annotated[
         str | None, typer.Option("--metric-name", help="What is measured.")
     ] = None,
-    unit: Annotated[str | None, typer.Option("--unit", help="The metric's unit.")] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="The metric's unit (an alias names its unit).")
+    ] = None,
     aggregate: Annotated[str | None, typer.Option("--aggregate", help="latest or sum.")] = None,
     kind: Annotated[str | None, typer.Option("--kind", help="level or rate.")] = None,
     op: Annotated[str | None, typer.Option("--op", help=">=, >, <=, <, about or between.")] = None,
     value: Annotated[
-        list[str] | None, typer.Option("--value", help="Target value (twice for between).")
+        list[str] | None,
+        typer.Option("--value", help="Target value, a number or a level (twice for between)."),
     ] = None,
     stretch: Annotated[str | None, typer.Option("--stretch", help="The 力争 level.")] = None,
     tolerance: Annotated[
@@ -223,24 +306,35 @@ def new(
     set_by_higher_level: Annotated[
         bool, typer.Option("--set-by-higher-level", help="Target set by the higher level.")
     ] = False,
+    ledger: LedgerOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
-    """Add a pledge to a ledger file (prompts for missing fields at a terminal)."""
+    """Add a pledge to a ledger file (prompts for missing fields at a terminal).
+
+    Without --id, an id is proposed from the key words of --metric-name (else --title).
+
+    Example:
+
+    \b
+      pledges new --file ledger/cn/zhejiang/hangzhou/binjiang/2024-plan-report.yaml \\
+        --title "Open 5 schools in 2024" --quote 投用学校5所 --deadline 2024 \\
+        --metric-name "Schools opened" --unit count --op ">=" --value 5 --tag education
+    """
     from pledges.edit import emit, session, splice
 
     if not file.exists() and not file.is_symlink():
         fail(f"{file}: no such file", EXIT_UNREADABLE)
+    root = _ledger_dir(ledger) if ledger else None
     asked = _ask_missing({"title": title, "quote": quote, "deadline": deadline})
-    numbers = _numbers(
-        {
-            "--value": value or [],
-            "--stretch": [stretch] if stretch else [],
-            "--tolerance": [tolerance] if tolerance else [],
-        }
-    )
-    loaded = session.open_for_edit(file, as_of_date(as_of))
+    loaded = session.open_for_edit(file, as_of_date(as_of), root)
     if isinstance(loaded, list):
         _refuse(loaded)
+    metric_unit = _unit(loaded.result.ledger.units, unit)
+    if metric_unit is not None:
+        unit = metric_unit.id
+    values = [_figure(text, metric_unit, "--value") for text in value or []]
+    stretches = [_figure(stretch, metric_unit, "--stretch")] if stretch else []
+    tolerances = _numbers({"--tolerance": [tolerance] if tolerance else []})["--tolerance"]
     if not pledge_id:
         pledge_id = splice.propose_id(loaded, asked["title"], metric_name)
         typer.echo(f"proposed id: {pledge_id}")
@@ -258,14 +352,23 @@ def new(
         metric={"name": metric_name, "unit": unit, "aggregate": aggregate, "kind": kind},
         target=emit.target_entry(
             op,
-            numbers["--value"],
-            numbers["--stretch"],
-            numbers["--tolerance"],
+            values,
+            stretches,
+            tolerances,
             ref,
             set_by_higher_level,
         ),
     )
-    _apply(file, "", as_of, lambda fresh: splice.plan_new(fresh, entry))
+    _apply(file, str(root or ""), as_of, lambda fresh: splice.plan_new(fresh, entry))
+
+
+def _ledger_dir(ledger: str) -> Path:
+    from pledges.read.loader import LedgerNotFoundError, find_ledger
+
+    try:
+        return find_ledger(ledger, Path.cwd())
+    except LedgerNotFoundError as exc:
+        fail(str(exc))
 
 
 def _numbers(options: dict[str, list[str]]) -> dict[str, list[float | int]]:
@@ -293,7 +396,13 @@ def fmt(
     ] = False,
     ledger: LedgerOpt = None,
 ) -> None:
-    """Lay ledger files out canonically: key order, indentation, comments kept."""
+    """Lay ledger files out canonically: key order, indentation, comments kept.
+
+    Example:
+
+    \b
+      pledges fmt --check
+    """
     from pledges.edit import fmt
 
     files = _fmt_targets(paths, ledger)

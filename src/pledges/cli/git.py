@@ -54,7 +54,13 @@ def diff(
     as_of: AsOfOpt = None,
     ledger: LedgerOpt = None,
 ) -> None:
-    """What changed between two revisions of the ledger, pledge by pledge."""
+    """What changed between two revisions of the ledger, pledge by pledge.
+
+    Example:
+
+    \b
+      pledges diff origin/main HEAD --format markdown --as-of 2024-12-31
+    """
     from pledges.history.revisions import WORK_TREE, GitError, load_at, merge_base
     from pledges.history.semdiff import diff as semantic_diff
     from pledges.present.diff import to_json, to_markdown, to_text
@@ -85,7 +91,13 @@ def history(
     pledge_id: Annotated[str, typer.Argument(metavar="ID", help="The pledge id.")],
     ledger: LedgerOpt = None,
 ) -> None:
-    """The life of a pledge from git: added, target changes, observations, statuses."""
+    """The life of a pledge from git: added, target changes, observations, statuses.
+
+    Example:
+
+    \b
+      pledges history binjiang/2023/gdp-growth
+    """
     from pledges.history.revisions import GitError, pledge_history
     from pledges.present.terminal import clean
 

@@ -60,7 +60,14 @@ def lint(
         ),
     ] = None,
 ) -> None:
-    """Check ledger files: YAML, schema and the semantic rules across the whole ledger."""
+    """Check ledger files: YAML, schema and the semantic rules across the whole ledger.
+
+    Example:
+
+    \b
+      pledges lint --strict
+      pledges lint ledger/cn/zhejiang --format json --as-of 2024-12-31
+    """
     from pledges.check.lint import lint as run_lint
     from pledges.present.terminal import print_diagnostics
 
@@ -98,7 +105,13 @@ def list_pledges(
     ledger: LedgerOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
-    """List pledges with their computed status, filtered and sorted."""
+    """List pledges with their computed status, filtered and sorted.
+
+    Example:
+
+    \b
+      pledges list --status missed --tag energy --sort deadline --as-of 2024-12-31
+    """
     from pledges.present.terminal import list_table, rows_as
 
     result = load_ledger(ledger)
@@ -131,7 +144,13 @@ def status(
     ledger: LedgerOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
-    """The status report: a scoreboard, then pledges grouped with progress bars."""
+    """The status report: a scoreboard, then pledges grouped with progress bars.
+
+    Example:
+
+    \b
+      pledges status --by source --as-of 2024-12-31
+    """
     from pledges.present.terminal import print_status
 
     result = load_ledger(ledger)
@@ -150,7 +169,13 @@ def show(
     ledger: LedgerOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
-    """One pledge in full: quote, source, target, timeline with evidence, status and why."""
+    """One pledge in full: quote, source, target, timeline with evidence, status and why.
+
+    Example:
+
+    \b
+      pledges show binjiang/2023/gdp-growth --as-of 2024-12-31
+    """
     from pledges.check.rules.references import did_you_mean
     from pledges.judge.query import Filters
     from pledges.present.terminal import print_pledge
@@ -191,7 +216,13 @@ def units(ledger: LedgerOpt = None) -> None:
 
 @app.command()
 def rules() -> None:
-    """List the lint rules with their codes and default severities."""
+    """List the lint rules with their codes and default severities.
+
+    Example:
+
+    \b
+      pledges rules
+    """
     from pledges.check.catalog import all_rules
 
     console = stdout()

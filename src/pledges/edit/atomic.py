@@ -8,6 +8,7 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from pledges.edit.session import CHANGED, WRITE_FAILED, Edit, refusal
@@ -62,6 +63,100 @@ def write_bytes(
         raise
     _fsync_dir(folder)
     return None
+
+
+def write_all(edits: Sequence[Edit]) -> Diagnostic | None:
+    """Write edits to several files as one: every file is replaced, or none is.
+
+    New texts and copies of the originals are written and synced next to each file
+    first; the files are replaced only if each still holds the bytes its edit was
+    computed from. If a replacement fails part-way, the files already replaced get
+    their original bytes back by renaming the copies over them.
+    """
+    staged: list[tuple[Edit, str, str]] = []  # edit, temporary new text, copy of the original
+    try:
+        for edit in edits:
+            loaded = edit.loaded
+            fresh = _stage(loaded.path, edit.data, loaded.mode)
+            staged.append((edit, fresh, ""))
+            staged[-1] = (edit, fresh, _stage(loaded.path, loaded.raw, loaded.mode))
+    except OSError as exc:
+        _discard(staged)
+        name = edits[len(staged) - 1 if staged else 0].loaded.name
+        return refusal(name, WRITE_FAILED, f"cannot write next to the file: {exc.strerror}")
+    for edit, _, _ in staged:
+        if _current_bytes(edit.loaded.path) != edit.loaded.raw:
+            _discard(staged)
+            return refusal(
+                edit.loaded.name,
+                CHANGED,
+                "refusing to write: the file changed on disk since it was read; "
+                "no file was changed",
+                "run the command again",
+            )
+    done: list[tuple[Edit, str, str]] = []
+    for item in staged:
+        edit, fresh, _ = item
+        try:
+            os.replace(fresh, edit.loaded.path)
+        except OSError as exc:
+            return _roll_back(edit, exc, done, staged)
+        done.append(item)
+    _discard([(e, "", copy) for e, _, copy in staged])
+    for folder in {edit.loaded.path.parent for edit in edits}:
+        _fsync_dir(folder)
+    return None
+
+
+def _stage(path: Path, data: bytes, mode: int) -> str:
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fchmod(handle.fileno(), mode)
+            os.fsync(handle.fileno())
+    except BaseException:
+        _unlink_quietly(temp)
+        raise
+    return temp
+
+
+def _discard(staged: Sequence[tuple[Edit, str, str]]) -> None:
+    for _, fresh, copy in staged:
+        for temp in (fresh, copy):
+            if temp:
+                _unlink_quietly(temp)
+
+
+def _roll_back(
+    failed: Edit,
+    exc: OSError,
+    done: Sequence[tuple[Edit, str, str]],
+    staged: Sequence[tuple[Edit, str, str]],
+) -> Diagnostic:
+    """Put back the originals of the files already replaced; report what happened."""
+    stuck: list[str] = []
+    kept: set[str] = set()
+    for edit, _, copy in reversed(done):
+        try:
+            os.replace(copy, edit.loaded.path)
+        except OSError:
+            stuck.append(f"{edit.loaded.name} (its original is kept in {copy})")
+            kept.add(copy)
+    for _, fresh, copy in staged:  # temporaries already renamed are gone: unlinking is a no-op
+        _unlink_quietly(fresh)
+        if copy not in kept:
+            _unlink_quietly(copy)
+    message = f"the edit was not written: {exc.strerror or exc}"
+    if stuck:
+        return refusal(
+            failed.loaded.name,
+            WRITE_FAILED,
+            f"{message}; could not restore " + ", ".join(stuck),
+            "move each original back by hand",
+        )
+    return refusal(failed.loaded.name, WRITE_FAILED, f"{message}; every file is as it was")
 
 
 def _current_bytes(path: Path) -> bytes | None:

@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+from pledges.model.registries import Unit
 from pledges.read.yamlread import resolve_plain
 
 PLEDGE_KEYS = (
@@ -195,13 +196,14 @@ def slugify(text: str, limit: int = 48) -> str:
 
 
 # Words an id does without: function words, the verbs of targets, and magnitudes.
-STOP_WORDS = frozenset(
-    """a an the of in on at to for from by with and or as per than into over under about
+_STOP_TEXT = """
+    a an the of in on at to for from by with and or as per than into over under about
     around within its their this that these those be is are was were been more less least
     most all each every new newly add added adding achieve complete completed reach keep
-    ensure strive striving maintain make grow increase raise over above below at-least
-    billion million thousand hundred cny yuan rmb year years annual annually total""".split()
-)
+    ensure strive striving maintain make grow increase raise above below
+    billion million thousand hundred cny yuan rmb year years annual annually total
+"""
+STOP_WORDS = frozenset(_STOP_TEXT.split())
 ID_LIMIT = 40
 
 
@@ -234,9 +236,23 @@ def short_slug(words: Sequence[str], limit: int) -> str:
 # ---------------------------------------------------------------- entries from options
 
 
+def figure(text: str, unit: Unit | None) -> float | int | str | None:
+    """A figure from an option: a finite number or, for an ordinal unit, one of its levels
+    (given as its label or rank; written as its label, or as its rank when the label would
+    read as a number). None when it is neither."""
+    if unit is None or not unit.ordinal:
+        return number(text)
+    as_number = number(text)
+    rank = unit.rank(text) or (unit.rank(as_number) if as_number is not None else None)
+    if rank is None:
+        return None
+    label = unit.levels[rank - 1]
+    return label if isinstance(resolve_plain(label), str) else rank
+
+
 def observation(
     when: str | int,
-    value: float | int,
+    value: float | int | str,
     proof: dict[str, Any],
     *,
     unit: str | None = None,
@@ -263,8 +279,8 @@ def assessment(
 
 def target_entry(
     op: str | None,
-    values: Sequence[float | int],
-    stretch: Sequence[float | int],
+    values: Sequence[float | int | str],
+    stretch: Sequence[float | int | str],
     tolerance: Sequence[float | int],
     ref: str | None,
     set_by_higher_level: bool,

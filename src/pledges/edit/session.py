@@ -14,7 +14,7 @@ from pathlib import Path
 from pledges.model.diagnostics import Diagnostic, Severity
 from pledges.model.document import Document
 from pledges.read.loader import JURISDICTIONS_FILE, LoadResult, display_name, load
-from pledges.read.safe import BOM, read_raw
+from pledges.read.safe import BOM, RawFile, read_raw
 from pledges.read.yamlread import read_document
 
 REFUSED = "PL900"  # the file cannot be edited as it stands
@@ -110,7 +110,48 @@ def open_for_edit(path: Path, as_of: date, root: Path | None = None) -> Loaded |
     from pledges.check.lint import lint
 
     result = load(root if root is not None else ledger_root(path), [path])
-    errors = [d for d in lint(result, as_of) if d.severity is Severity.ERROR and d.file == name]
+    return _opened(path, name, raw, eol, result, lint(result, as_of), as_of)
+
+
+def open_all(paths: list[Path], as_of: date, result: LoadResult) -> list[Loaded] | list[Diagnostic]:
+    """Files of a loaded ledger opened for one edit: all of them, or the refusals.
+
+    Each file is read again and must hold the data `result` has for it.
+    """
+    from pledges.check.lint import lint
+
+    found = lint(result, as_of)
+    opened: list[Loaded] = []
+    refusals: list[Diagnostic] = []
+    for path in paths:
+        name = display_name(path)
+        raw = read_raw(path, name)
+        if isinstance(raw, Diagnostic):
+            message = f"refusing to edit: the file {raw.message}"
+            refusals.append(replace(raw, code=REFUSED, message=message))
+            continue
+        eol = line_ending(name, raw.text)
+        if isinstance(eol, Diagnostic):
+            refusals.append(eol)
+            continue
+        loaded = _opened(path, name, raw, eol, result, found, as_of)
+        if isinstance(loaded, list):
+            refusals += loaded
+        else:
+            opened.append(loaded)
+    return refusals or opened
+
+
+def _opened(
+    path: Path,
+    name: str,
+    raw: RawFile,
+    eol: str,
+    result: LoadResult,
+    found: list[Diagnostic],
+    as_of: date,
+) -> Loaded | list[Diagnostic]:
+    errors = [d for d in found if d.severity is Severity.ERROR and d.file == name]
     if errors:
         count = f"{len(errors)} lint error" + ("s" if len(errors) > 1 else "")
         return [
@@ -122,9 +163,9 @@ def open_for_edit(path: Path, as_of: date, root: Path | None = None) -> Loaded |
             ),
             *errors,
         ]
-    doc, found = read_document(name, raw.text)
+    doc, problems = read_document(name, raw.text)
     loaded_doc = next((f.doc for f in result.ledger.files if f.doc.file == name), None)
-    if found or loaded_doc is None or loaded_doc.data != doc.data:
+    if problems or loaded_doc is None or loaded_doc.data != doc.data:
         return [refusal(name, CHANGED, "the file changed while it was being read; try again")]
     mode = stat.S_IMODE(os.lstat(path).st_mode)
     return Loaded(

@@ -7,6 +7,7 @@ reports every error with its path. Both read the same schema files.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import json
 from collections.abc import Callable
@@ -58,7 +59,9 @@ def _fast_validator(name: str) -> Callable[[Any], Any]:
     import fastjsonschema
 
     # The schemas use only keywords whose meaning is the same in draft 7 and 2020-12.
-    schema = dict(load_schema(name), **{"$schema": "http://json-schema.org/draft-07/schema#"})
+    # fastjsonschema rewrites the `$ref`s of what it compiles: give it a copy.
+    schema = copy.deepcopy(load_schema(name))
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
     validator: Callable[[Any], Any] = fastjsonschema.compile(schema, use_formats=False)
     return validator
 

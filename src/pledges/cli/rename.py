@@ -1,0 +1,77 @@
+"""`pledges rename`: change a pledge's id and every reference to it, in every file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pledges.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_USAGE,
+    AsOfOpt,
+    LedgerOpt,
+    app,
+    as_of_date,
+    fail,
+    stderr,
+)
+
+
+@app.command()
+def rename(
+    old: Annotated[str, typer.Argument(metavar="OLD", help="The pledge's id now.")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="Its new id.")],
+    ledger: LedgerOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Rename a pledge: its id and every reference to it (target.ref, related, ...).
+
+    Every file that changes is verified like any other edit and the files are written
+    together: all of them or none. Ids are permanent once published: `pledges lint
+    --base` reports a pledge of the base revision whose id is gone (PL303).
+
+    Example:
+
+    \b
+      pledges rename binjiang/2024/new-talent binjiang/2024/talent-attracted
+    """
+    from pledges.edit import atomic
+    from pledges.edit.rename import check_new_id, plan_rename
+    from pledges.present.terminal import clean
+    from pledges.read.loader import LedgerNotFoundError, find_ledger
+
+    if old == new:
+        fail("OLD and NEW are the same id")
+    problem = check_new_id(new)
+    if problem:
+        fail(f"NEW: {problem}", EXIT_USAGE)
+    when = as_of_date(as_of)
+    try:
+        root = find_ledger(ledger, Path.cwd())
+    except LedgerNotFoundError as exc:
+        fail(str(exc))
+    planned = plan_rename(root, old, new, when)
+    console = stderr()
+    if isinstance(planned, list):
+        for diagnostic in planned:
+            console.out(clean(diagnostic.text()), highlight=False)
+        console.out("pledges: nothing was renamed; every file is as it was", highlight=False)
+        raise typer.Exit(EXIT_FINDINGS)
+    failure = atomic.write_all(planned.edits)
+    if failure is not None:
+        console.out(clean(failure.text()), highlight=False)
+        raise typer.Exit(EXIT_FINDINGS)
+    files = {r.file for r in planned.references}
+    count = len(planned.references) - 1
+    typer.echo(
+        f"renamed {old} to {new}: the id and {count} reference"
+        f"{'' if count == 1 else 's'}, in {len(files)} file{'' if len(files) == 1 else 's'}"
+    )
+    for reference in planned.references:
+        typer.echo(
+            clean(f"  {reference.file}:{reference.line}:{reference.column} {reference.field}")
+        )
+    for name, line in planned.mentions:
+        typer.echo(clean(f"  {name}:{line} still names {old} in free text (left as written)"))
