@@ -126,21 +126,28 @@ def test_assess(run: Run, tmp_path: Path) -> None:
         "t/2023/gdp",
         "--status",
         "achieved",
-        "--as-of",
+        "--period",
         "2023",
         "--rationale",
         "Grew 6%.",
         "--url",
         "https://example.org/b",
+        "--title",
+        "Statistical bulletin",
+        "--date",
+        "2024-03",
         "--quote",
         "增长6%",
         cwd=tmp_path,
     )
     assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout == "assessment of t/2023/gdp: written to ledger/a.yaml:18\n"
     assert path.read_text(encoding="utf-8") == FILE.replace(
         "    note: 'kept in single quotes'\n",
         "    assessment:\n      status: achieved\n      as_of: 2023\n      rationale: Grew 6%.\n"
-        "      evidence:\n        - url: https://example.org/b\n          quote: 增长6%\n"
+        "      evidence:\n        - url: https://example.org/b\n"
+        "          title: Statistical bulletin\n          date: 2024-03\n          quote: 增长6%\n"
         "    note: 'kept in single quotes'\n",
     )
     bad = run(
@@ -148,7 +155,7 @@ def test_assess(run: Run, tmp_path: Path) -> None:
         "t/2023/gdp",
         "--status",
         "done",
-        "--as-of",
+        "--period",
         "2023",
         "--rationale",
         "x",
@@ -159,7 +166,64 @@ def test_assess(run: Run, tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert bad.exit_code == 1
-    assert "PL900 error refusing to write" in bad.stderr
+    assert bad.stderr == (
+        "ledger/a.yaml:18:1: PL104 error new assessment, status: 'status' must be one of "
+        "achieved, missed, partly, on_track, at_risk, withdrawn; got 'done'\n"
+        "pledges: nothing was written; ledger/a.yaml is unchanged\n"
+    )
+
+
+ASSESS = ["--status", "achieved", "--rationale", "Grew 6%.", "--source", "src-a", "--quote", "q"]
+
+
+def test_assess_as_of_still_names_the_period_with_a_warning(run: Run, tmp_path: Path) -> None:
+    path = make_ledger(tmp_path)
+    old = run("assess", "t/2023/gdp", *ASSESS, "--as-of", "2023", cwd=tmp_path)
+    assert old.exit_code == 0, old.stderr
+    assert old.stderr == (
+        "pledges: 'assess --as-of PERIOD' is deprecated; use '--period PERIOD' "
+        "(--as-of will mean 'judge statuses as of', as on every other command)\n"
+    )
+    written = path.read_text(encoding="utf-8")
+    assert "    assessment:\n      status: achieved\n      as_of: 2023\n" in written
+    path.write_text(FILE, encoding="utf-8")
+    new = run("assess", "t/2023/gdp", *ASSESS, "--period", "2023", cwd=tmp_path)
+    assert (new.exit_code, new.stderr) == (0, "")
+    assert path.read_text(encoding="utf-8") == written
+
+
+def test_assess_period_with_as_of_judges_as_of(run: Run, tmp_path: Path) -> None:
+    """With --period, --as-of is the date statuses are judged at, as everywhere."""
+    path = make_ledger(tmp_path)
+    early = run(
+        "assess", "t/2023/gdp", *ASSESS, "--period", "2023", "--as-of", "2023-05", cwd=tmp_path
+    )
+    assert early.exit_code == 0, early.stderr
+    assert early.stderr == ""
+    assert "      as_of: 2023\n" in path.read_text(encoding="utf-8")
+    bad = run(
+        "assess", "t/2023/gdp", *ASSESS, "--period", "2023", "--as-of", "someday", cwd=tmp_path
+    )
+    assert bad.exit_code == 2
+    assert bad.stderr.startswith("pledges: --as-of: ")
+
+
+def test_assess_usage_errors(run: Run, tmp_path: Path) -> None:
+    path = make_ledger(tmp_path)
+    missing = run("assess", "t/2023/gdp", *ASSESS, cwd=tmp_path)
+    assert missing.exit_code == 2
+    assert missing.stderr == (
+        "pledges: missing option '--period' (the period the verdict applies from)\n"
+    )
+    bad = run("assess", "t/2023/gdp", *ASSESS, "--period", "2023-13", cwd=tmp_path)
+    assert bad.exit_code == 2
+    assert bad.stderr.startswith("pledges: --period: ")
+    title = run("assess", "t/2023/gdp", *ASSESS, "--period", "2023", "--title", "T", cwd=tmp_path)
+    assert title.exit_code == 2
+    assert (
+        title.stderr == "pledges: --title and --date describe a --url; a --source needs neither\n"
+    )
+    assert path.read_text(encoding="utf-8") == FILE
 
 
 def test_new_without_a_terminal_names_the_missing_fields(run: Run, tmp_path: Path) -> None:
@@ -254,6 +318,7 @@ def test_new_refuses_an_existing_id(run: Run, tmp_path: Path) -> None:
     assert result.stderr == (
         "ledger/a.yaml:12:9: PL902 error pledge id 't/2023/gdp' already "
         "exists here (choose another id)\n"
+        "pledges: nothing was written; ledger/a.yaml is unchanged\n"
     )
     assert path.read_text(encoding="utf-8") == FILE
 

@@ -354,14 +354,73 @@ def test_refuses_an_unknown_pledge(tmp_path: Path) -> None:
     assert (found[0].code, found[0].message) == ("PL901", "no pledge 't/2023/nope' in this file")
 
 
-def test_refuses_an_edit_that_would_introduce_lint_errors(tmp_path: Path) -> None:
+def test_refuses_an_edit_that_would_introduce_lint_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = make_ledger(tmp_path)
+    monkeypatch.chdir(tmp_path)
     bad = emit.observation("2023-13", 1, emit.evidence("q", source="src-unknown"))
     found = splice.plan_observe(opened(path), "t/2023/jobs", bad)
     assert isinstance(found, list)
-    assert found[0].code == "PL900"
-    assert {d.code for d in found[1:]} >= {"PL210"}
+    # one line per mistake, placed where the entry would be written on disk (before the
+    # trailing comment on line 32), naming the field of the new entry
+    assert [d.text() for d in found] == [
+        "ledger/a.yaml:32:1: PL210 error new observation, evidence[0].source: "
+        "evidence cites unknown source 'src-unknown'",
+        "ledger/a.yaml:32:1: PL220 error new observation, period: "
+        "'2023-13' has month 13: months run from 01 to 12",
+    ]
     assert path.read_text(encoding="utf-8") == FILE
+
+
+def test_positions_of_a_refused_edit_refer_to_the_file_on_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pledges.edit.verify import on_disk
+    from pledges.model.diagnostics import Diagnostic, Severity
+
+    monkeypatch.chdir(tmp_path)
+    loaded = opened(make_ledger(tmp_path))
+
+    def at(line: int, path: str | None = None, file: str = loaded.name) -> Diagnostic:
+        return Diagnostic(file, line, 7, "PL999", Severity.ERROR, "m", None, path)
+
+    inserted = session.Splice(12, 11, ["a", "b", "c"])  # three lines before line 12
+    item = ("pledges", 0, "progress", 0)
+    found = on_disk(
+        loaded,
+        inserted,
+        [
+            at(11),
+            at(13, "$.pledges[0].progress[0].unit"),
+            at(15),
+            at(40),
+            at(40, file="ledger/other.yaml"),
+        ],
+        item,
+    )
+    assert [(d.file, d.line, d.column, d.message) for d in found] == [
+        ("ledger/a.yaml", 11, 7, "m"),
+        ("ledger/a.yaml", 12, 1, "new observation, unit: m"),
+        ("ledger/a.yaml", 12, 7, "m"),
+        ("ledger/a.yaml", 37, 7, "m"),
+        ("ledger/other.yaml", 40, 7, "m"),
+    ]
+    replaced = session.Splice(20, 24, ["x", "y"])  # five lines replaced by two
+    found = on_disk(
+        loaded,
+        replaced,
+        [at(19), at(21, "$.pledges[1].assessment"), at(22)],
+        ("pledges", 1, "assessment"),
+    )
+    assert [(d.line, d.column, d.message) for d in found] == [
+        (19, 7, "m"),
+        (20, 1, "new assessment: m"),
+        (25, 7, "m"),
+    ]
+    appended = session.Splice(40, 39, ["z"])  # after the last line (32)
+    found = on_disk(loaded, appended, [at(40, "$.pledges[2].id")], ("pledges", 2))
+    assert [(d.line, d.message) for d in found] == [(32, "new pledge, id: m")]
 
 
 def test_refuses_when_the_file_changed_on_disk(tmp_path: Path) -> None:

@@ -46,13 +46,18 @@ DateOpt = Annotated[
 ]
 
 
-def _refuse(diagnostics: Sequence[Diagnostic], code: int = EXIT_FINDINGS) -> NoReturn:
+def _refuse(
+    diagnostics: Sequence[Diagnostic], code: int = EXIT_FINDINGS, file: str | None = None
+) -> NoReturn:
+    """Print one line per reason (positions in the file as it is on disk) and exit."""
     from pledges.cli.common import stderr
     from pledges.present.terminal import clean
 
     console = stderr()
     for diagnostic in diagnostics:
         console.out(clean(diagnostic.text()), highlight=False)
+    if file is not None:
+        console.out(clean(f"pledges: nothing was written; {file} is unchanged"), highlight=False)
     raise typer.Exit(code)
 
 
@@ -61,16 +66,18 @@ def _apply(
 ) -> None:
     """Open, plan, verify and write one edit; exit 1 with the reasons when refused."""
     from pledges.edit import atomic, session
+    from pledges.read.loader import display_name
 
+    name = display_name(path)
     loaded = session.open_for_edit(path, as_of_date(as_of), Path(root) if root else None)
     if isinstance(loaded, list):
-        _refuse(loaded)
+        _refuse(loaded, file=name)
     edit = plan(loaded)
     if isinstance(edit, list):
-        _refuse(edit)
+        _refuse(edit, file=name)
     problem = atomic.write(edit)
     if problem is not None:
-        _refuse([problem])
+        _refuse([problem], file=name)
     typer.echo(f"{edit.summary}: written to {loaded.name}:{edit.line}")
 
 

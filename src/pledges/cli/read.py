@@ -195,7 +195,10 @@ def units(ledger: LedgerOpt = None) -> None:
     Each unit is listed once with its aliases (other spellings a ledger may use); an
     ordinal unit lists its levels in order instead of a conversion factor.
 
-    Example: pledges units --ledger ledger
+    Example:
+
+    
+      pledges units --ledger ledger
     """
     from rich.table import Table
     from rich.text import Text

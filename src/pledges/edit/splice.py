@@ -224,7 +224,8 @@ def plan_observe(
         assert not isinstance(before, Diagnostic)
         expected["pledges"][path[1]] = _insert_key(pledge, "progress", [observation], before[1])
     summary = f"observation {observation.get('period')} of {pledge_id}"
-    return verify(loaded, splice, expected, summary)
+    item = (*path, "progress", len(_get(expected, path)["progress"]) - 1)
+    return verify(loaded, splice, expected, summary, item)
 
 
 def plan_assess(
@@ -250,7 +251,7 @@ def plan_assess(
         expected["pledges"][path[1]] = _insert_key(
             _get(expected, path), "assessment", assessment, slot[1]
         )
-    return verify(loaded, splice, expected, f"assessment of {pledge_id}")
+    return verify(loaded, splice, expected, f"assessment of {pledge_id}", (*path, "assessment"))
 
 
 def plan_new(loaded: Loaded, pledge: dict[str, Any]) -> Edit | list[Diagnostic]:
@@ -279,7 +280,8 @@ def plan_new(loaded: Loaded, pledge: dict[str, Any]) -> Edit | list[Diagnostic]:
         return [splice]
     expected = copy.deepcopy(loaded.doc.data)
     expected["pledges"].append(pledge)
-    return verify(loaded, splice, expected, f"new pledge {pledge_id}")
+    item = ("pledges", len(expected["pledges"]) - 1)
+    return verify(loaded, splice, expected, f"new pledge {pledge_id}", item)
 
 
 def propose_id(loaded: Loaded, title: str, metric_name: str | None = None) -> str:

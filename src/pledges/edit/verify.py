@@ -9,7 +9,6 @@ from typing import Any
 
 from pledges.edit.session import (
     EOL,
-    REFUSED,
     UNVERIFIED,
     Edit,
     Loaded,
@@ -17,14 +16,24 @@ from pledges.edit.session import (
     apply_splice,
     refusal,
 )
-from pledges.model.diagnostics import Diagnostic, Severity
+from pledges.model.diagnostics import Diagnostic, Severity, json_path, sort_diagnostics
 from pledges.model.document import Document
 from pledges.read.loader import LoadResult
 from pledges.read.yamlread import read_document
 
 
-def verify(loaded: Loaded, splice: Splice, expected: Any, summary: str) -> Edit | list[Diagnostic]:
-    """Check a computed edit before it may be written."""
+def verify(
+    loaded: Loaded,
+    splice: Splice,
+    expected: Any,
+    summary: str,
+    item: tuple[str | int, ...] = (),
+) -> Edit | list[Diagnostic]:
+    """Check a computed edit before it may be written.
+
+    `item` is the path of the entry the edit writes; lint errors the edit would introduce
+    come back at their positions in the file as it is on disk (see `on_disk`).
+    """
     new_text = apply_splice(loaded, splice)
     fail = [
         refusal(
@@ -51,17 +60,53 @@ def verify(loaded: Loaded, splice: Splice, expected: Any, summary: str) -> Edit 
         return fail
     introduced = _new_lint_errors(loaded, doc)
     if introduced:
-        return [
-            refusal(
-                loaded.name,
-                REFUSED,
-                f"refusing to write: the edit ({summary}) would introduce lint errors",
-                "the file was left untouched",
-            ),
-            *introduced,
-        ]
+        return on_disk(loaded, splice, introduced, item)
     skipped = next((i for i, line in enumerate(splice.lines) if line.strip()), 0)
     return Edit(loaded, new_text, summary, splice.first + skipped)
+
+
+def on_disk(
+    loaded: Loaded, splice: Splice, found: list[Diagnostic], item: tuple[str | int, ...] = ()
+) -> list[Diagnostic]:
+    """Diagnostics of the spliced text at their places in the file on disk, one each.
+
+    A line before the splice keeps its number, a line after it moves back by the lines
+    the splice added; a finding inside the new text is placed where that text would be
+    written (the line it would go before, or the last line when it would be appended)
+    and says which field of the new entry it is about.
+    """
+    added = len(splice.lines)
+    removed = max(0, splice.last - splice.first + 1)
+    at_line = min(splice.first, max(1, loaded.line_count))
+    prefix = json_path(item) if item else None
+    kind = _entry_kind(item)
+    out: list[Diagnostic] = []
+    for diagnostic in found:
+        if diagnostic.file != loaded.name:
+            out.append(diagnostic)
+            continue
+        line = diagnostic.line
+        if line < splice.first:
+            out.append(diagnostic)
+        elif line >= splice.first + added:
+            out.append(replace(diagnostic, line=line - added + removed))
+        else:
+            field = _relative(diagnostic.path, prefix)
+            message = f"new {kind}" + (f", {field}" if field else "") + f": {diagnostic.message}"
+            out.append(replace(diagnostic, line=at_line, column=1, message=message))
+    return sort_diagnostics(out)
+
+
+def _entry_kind(item: tuple[str | int, ...]) -> str:
+    names = [part for part in item if isinstance(part, str)]
+    last = names[-1] if names else ""
+    return {"pledges": "pledge", "progress": "observation"}.get(last, last or "entry")
+
+
+def _relative(path: str | None, prefix: str | None) -> str:
+    if not path or not prefix or not path.startswith(prefix):
+        return ""
+    return path[len(prefix) :].lstrip(".")
 
 
 def _same_order(left: Any, right: Any) -> bool:
