@@ -237,3 +237,118 @@ def test_units_command_lists_each_unit_once(
     ids = [line.split()[0] for line in result.stdout.splitlines()[1:] if line[:1].strip()]
     assert ids.count("亿元") == 1 and "億元" not in ids
     assert ids[-2:] == ["床/千人", "a-level"]
+
+
+WATER_PLEDGE = """\
+  - id: t/2023/water
+    title: Keep the lake at class III or better
+    quote: 湖体水质保持Ⅲ类
+    deadline: 2023
+    metric: {name: Lake water quality class, unit: water-class, better: lower}
+    target: {op: "<=", value: III}
+"""
+
+
+def _water_ledger(tmp_path: Path) -> Path:
+    from tests.test_editing import FILE, make_ledger
+
+    return make_ledger(tmp_path, FILE.replace("  # trailing comment\n", "\n" + WATER_PLEDGE))
+
+
+OBSERVE = ["--period", "2023", "--source", "src-a", "--quote", "湖体水质为Ⅱ类"]
+
+
+def test_observe_writes_a_level_as_its_label(run: Callable[..., Result], tmp_path: Path) -> None:
+    path = _water_ledger(tmp_path)
+    result = run("observe", "t/2023/water", "--value", "Ⅱ", *OBSERVE, cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert path.read_text(encoding="utf-8").endswith(
+        '    target: {op: "<=", value: III}\n    progress:\n      - period: 2023\n'
+        "        value: II\n        evidence:\n          - source: src-a\n"
+        "            quote: 湖体水质为Ⅱ类\n"
+    )
+    shown = run("show", "t/2023/water", "--as-of", "2024-06-30", cwd=tmp_path)
+    assert "2023: II" in shown.stdout
+    assert "achieved: 2 water-class for 2023 meets ≤3 water-class" in shown.stdout
+
+
+def test_observe_refuses_what_is_not_a_level(run: Callable[..., Result], tmp_path: Path) -> None:
+    path = _water_ledger(tmp_path)
+    before = path.read_text(encoding="utf-8")
+    result = run("observe", "t/2023/water", "--value", "7", *OBSERVE, cwd=tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "pledges: --value: '7' is not a level of unit 'water-class' (I, II, III, IV, V, 劣V)\n"
+    )
+    assert path.read_text(encoding="utf-8") == before
+
+
+def test_observe_unit_alias_and_unknown_unit(run: Callable[..., Result], tmp_path: Path) -> None:
+    from tests.test_editing import FILE, make_ledger
+
+    path = make_ledger(tmp_path)
+    args = ["--period", "2023", "--value", "0.011", "--source", "src-a", "--quote", "1.1万人"]
+    alias = run("observe", "t/2023/jobs", *args, "--unit", "萬人", cwd=tmp_path)
+    assert alias.exit_code == 0, alias.stderr
+    assert alias.stdout.splitlines()[0] == "unit '萬人' is written as '万人'"
+    assert "        value: 0.011\n        unit: 万人\n" in path.read_text(encoding="utf-8")
+    path.write_text(FILE, encoding="utf-8")
+    unknown = run("observe", "t/2023/jobs", *args, "--unit", "萬人數", cwd=tmp_path)
+    assert unknown.exit_code == 2
+    assert unknown.stderr == "pledges: --unit: unknown unit '萬人數' (did you mean '万人'?)\n"
+    assert path.read_text(encoding="utf-8") == FILE
+
+
+NEW = ["--id", "t/2023/pm25", "--title", "PM2.5 at most 30", "--quote", "PM2.5浓度30微克/立方米"]
+NEW += ["--deadline", "2023", "--metric-name", "PM2.5 concentration", "--op", "<=", "--value"]
+
+
+def test_new_writes_the_unit_id_for_an_alias(run: Callable[..., Result], tmp_path: Path) -> None:
+    from tests.test_editing import make_ledger
+
+    path = make_ledger(tmp_path)
+    result = run("new", "--file", "ledger/a.yaml", *NEW, "30", "--unit", "ug/m3", cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "unit 'ug/m3' is written as 'µg/m³'"
+    assert "    metric: {name: PM2.5 concentration, unit: µg/m³}\n" in path.read_text(
+        encoding="utf-8"
+    )
+
+
+def test_new_level_target(run: Callable[..., Result], tmp_path: Path) -> None:
+    from tests.test_editing import make_ledger
+
+    path = make_ledger(tmp_path)
+    args = [*NEW[:-1], "--value", "Ⅲ", "--unit", "水质类别", "--id", "t/2023/lake"]
+    result = run("new", "--file", "ledger/a.yaml", *args, cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert "    target: {op: <=, value: III}\n" in path.read_text(encoding="utf-8")
+    stars = run(
+        "new",
+        "--file",
+        "ledger/a.yaml",
+        *[*NEW[:-1], "--value", "4", "--unit", "stars", "--id", "t/2023/hotels"],
+        cwd=tmp_path,
+    )
+    assert stars.exit_code == 0, stars.stderr
+    assert "    target: {op: <=, value: 4}\n" in path.read_text(encoding="utf-8")
+
+
+def test_new_with_ledger_from_another_directory(run: Callable[..., Result], tmp_path: Path) -> None:
+    from tests.test_editing import make_ledger
+
+    path = make_ledger(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "ledger").mkdir()  # a decoy: --ledger must win over the nearest ledger/
+    ledger = str(tmp_path / "ledger")
+    result = run(
+        "new", "--file", str(path), "--ledger", ledger, *NEW, "30", "--unit", "µg/m³", cwd=elsewhere
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "  - id: t/2023/pm25\n" in path.read_text(encoding="utf-8")
+    taken = run(
+        "new", "--file", str(path), "--ledger", ledger, *NEW, "30", "--unit", "µg/m³", cwd=elsewhere
+    )
+    assert taken.exit_code == 1
+    assert "PL902 error pledge id 't/2023/pm25' already exists here" in taken.stderr

@@ -31,7 +31,7 @@ from pledges.edit.session import (
 )
 from pledges.model.diagnostics import Diagnostic, Severity
 from pledges.model.document import Document
-from pledges.read.loader import LoadResult, load
+from pledges.read.loader import LoadResult, display_name, load
 from pledges.read.yamlread import read_document, resolve_plain
 
 FieldPath = tuple[str | None, ...]  # None: any item of a list
@@ -146,7 +146,7 @@ def plan_rename(root: Path, old: str, new: str, as_of: date) -> Renaming | list[
     if target is None:
         return [
             refusal(
-                result.ledger.root or str(root),
+                display_name(root),
                 NOT_FOUND,
                 f"no pledge '{old}' in the ledger",
                 did_you_mean(old, index),
@@ -191,6 +191,7 @@ def plan_rename(root: Path, old: str, new: str, as_of: date) -> Renaming | list[
     introduced = _new_lint_errors(loaded, edits, as_of)
     if introduced:
         return introduced
+    references.sort(key=lambda r: (r.file, r.line, r.column))
     return Renaming(edits, references, _mentions_in_text(result, edits, old))
 
 
