@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-
 from typing import Any
 
 import pytest
@@ -44,8 +43,10 @@ ARGS = {
     "show": ["t/2023/gdp"],
     "history": ["t/2023/gdp"],
     "observe": ["t/2023/gdp", "--period", "2023", "--value", "1", "--source", "s", "--quote", "q"],
-    "assess": ["t/2023/gdp", "--status", "achieved", "--period", "2023", "--rationale", "r"]
-    + ["--source", "s", "--quote", "q"],
+    "assess": [
+        *["t/2023/gdp", "--status", "achieved", "--period", "2023", "--rationale", "r"],
+        *["--source", "s", "--quote", "q"],
+    ],
     "rename": ["t/2023/gdp", "t/2023/growth"],
     "new": ["--file", "ledger/a.yaml", "--title", "t", "--quote", "q", "--deadline", "2023"],
 }

@@ -197,7 +197,7 @@ def units(ledger: LedgerOpt = None) -> None:
 
     Example:
 
-    
+    \b
       pledges units --ledger ledger
     """
     from rich.table import Table
