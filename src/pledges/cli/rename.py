@@ -15,6 +15,7 @@ from pledges.cli.common import (
     app,
     as_of_date,
     fail,
+    open_cache,
     stderr,
 )
 
@@ -40,6 +41,7 @@ def rename(
     from pledges.edit import atomic
     from pledges.edit.rename import check_new_id, plan_rename
     from pledges.present.terminal import clean
+    from pledges.read.cache import Cache
     from pledges.read.loader import LedgerNotFoundError, find_ledger
 
     if old == new:
@@ -52,7 +54,8 @@ def rename(
         root = find_ledger(ledger, Path.cwd())
     except LedgerNotFoundError as exc:
         fail(str(exc))
-    planned = plan_rename(root, old, new, when)
+    cache = open_cache(no_cache=False)
+    planned = plan_rename(root, old, new, when, cache if isinstance(cache, Cache) else None)
     console = stderr()
     if isinstance(planned, list):
         for diagnostic in planned:

@@ -31,6 +31,7 @@ from pledges.edit.session import (
 )
 from pledges.model.diagnostics import Diagnostic, Severity
 from pledges.model.document import Document
+from pledges.read.cache import Cache
 from pledges.read.loader import LoadResult, display_name, load
 from pledges.read.yamlread import read_document, resolve_plain
 
@@ -135,12 +136,15 @@ def check_new_id(new: str) -> str | None:
     return None
 
 
-def plan_rename(root: Path, old: str, new: str, as_of: date) -> Renaming | list[Diagnostic]:
+def plan_rename(
+    root: Path, old: str, new: str, as_of: date, cache: Cache | None = None
+) -> Renaming | list[Diagnostic]:
     """Compute and verify the rename of `old` to `new` across the ledger at `root`."""
+    from pledges.check.lint import lint
     from pledges.check.rules.ids import normalize_id
     from pledges.check.rules.references import did_you_mean
 
-    result = load(root)
+    result = load(root, cache=cache)
     index = result.ledger.pledge_index()
     target = index.get(old)
     if target is None:
@@ -171,7 +175,8 @@ def plan_rename(root: Path, old: str, new: str, as_of: date) -> Renaming | list[
         for f in result.ledger.files
         if f.doc.file == target.file or _mentions(f.doc.data, old)
     ]
-    opened = open_all(files, as_of, result)
+    found = lint(result, as_of)
+    opened = open_all(files, as_of, result, found)
     if opened and isinstance(opened[0], Diagnostic):
         return [d for d in opened if isinstance(d, Diagnostic)]
     loaded = [f for f in opened if isinstance(f, Loaded)]
@@ -183,12 +188,12 @@ def plan_rename(root: Path, old: str, new: str, as_of: date) -> Renaming | list[
         if isinstance(planned, list):
             problems += planned
             continue
-        edit, found = planned
+        edit, written = planned
         edits.append(edit)
-        references += found
+        references += written
     if problems:
         return problems
-    introduced = _new_lint_errors(loaded, edits, as_of)
+    introduced = _new_lint_errors(result, found, edits, as_of)
     if introduced:
         return introduced
     references.sort(key=lambda r: (r.file, r.line, r.column))
@@ -300,13 +305,14 @@ def _set(data: Any, path: DocPath, value: str) -> None:
     data[path[-1]] = value
 
 
-def _new_lint_errors(loaded: list[Loaded], edits: list[Edit], as_of: date) -> list[Diagnostic]:
+def _new_lint_errors(
+    old: LoadResult, found: list[Diagnostic], edits: list[Edit], as_of: date
+) -> list[Diagnostic]:
     """Lint errors the ledger would have with every new text that the old one lacks."""
     from pledges.check.lint import lint
     from pledges.model.ledger import build_file
     from pledges.read.schema import validate
 
-    old = loaded[0].result
     docs: dict[str, Document] = {}
     for edit in edits:
         docs[edit.loaded.name] = read_document(edit.loaded.name, edit.text)[0]
@@ -315,11 +321,7 @@ def _new_lint_errors(loaded: list[Loaded], edits: list[Edit], as_of: date) -> li
     for doc in docs.values():
         diagnostics += validate("ledger-file", doc)
     result = LoadResult(replace(old.ledger, files=files), diagnostics, None, old.unreadable)
-    before = {
-        (d.file, d.line, d.code)
-        for d in lint(replace(old, selected=None), as_of)
-        if d.severity is Severity.ERROR
-    }
+    before = {(d.file, d.line, d.code) for d in found if d.severity is Severity.ERROR}
     return [
         d
         for d in lint(result, as_of)
