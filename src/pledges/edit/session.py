@@ -113,14 +113,14 @@ def open_for_edit(path: Path, as_of: date, root: Path | None = None) -> Loaded |
     return _opened(path, name, raw, eol, result, lint(result, as_of), as_of)
 
 
-def open_all(paths: list[Path], as_of: date, result: LoadResult) -> list[Loaded] | list[Diagnostic]:
+def open_all(
+    paths: list[Path], as_of: date, result: LoadResult, found: list[Diagnostic]
+) -> list[Loaded] | list[Diagnostic]:
     """Files of a loaded ledger opened for one edit: all of them, or the refusals.
 
-    Each file is read again and must hold the data `result` has for it.
+    `found` is the ledger's lint; each file is read again and must hold the data
+    `result` has for it.
     """
-    from pledges.check.lint import lint
-
-    found = lint(result, as_of)
     opened: list[Loaded] = []
     refusals: list[Diagnostic] = []
     for path in paths:
