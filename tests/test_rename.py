@@ -116,10 +116,12 @@ def test_a_failure_half_way_leaves_every_file_as_it_was(
     calls: list[str] = []
 
     def flaky(source: Any, target: Any) -> None:
+        if Path(target).resolve().parent != a.parent.resolve():  # the cache writes elsewhere
+            return real_replace(source, target)
         calls.append(str(target))
         if len(calls) == 2:  # a.yaml is replaced, then b.yaml fails
             raise OSError(28, "No space left on device")
-        real_replace(source, target)
+        return real_replace(source, target)
 
     monkeypatch.setattr(os, "replace", flaky)
     result = run("rename", "t/2023/gdp", "t/2023/gdp-growth", cwd=tmp_path)
@@ -142,10 +144,12 @@ def test_a_restore_that_fails_too_keeps_the_original_and_says_where(
     calls: list[str] = []
 
     def flaky(source: Any, target: Any) -> None:
+        if Path(target).resolve().parent != a.parent.resolve():  # the cache writes elsewhere
+            return real_replace(source, target)
         calls.append(str(source))
         if len(calls) >= 2:
             raise OSError(5, "Input/output error")
-        real_replace(source, target)
+        return real_replace(source, target)
 
     monkeypatch.setattr(os, "replace", flaky)
     result = run("rename", "t/2023/gdp", "t/2023/gdp-growth", cwd=tmp_path)
