@@ -327,11 +327,22 @@ def test_new_level_target(run: Callable[..., Result], tmp_path: Path) -> None:
         "new",
         "--file",
         "ledger/a.yaml",
-        *[*NEW[:-1], "--value", "4", "--unit", "stars", "--id", "t/2023/hotels"],
+        *[*NEW[:-3], "--op", ">=", "--value", "4", "--stretch", "5"],
+        *["--unit", "星级", "--id", "t/2023/hotels"],
         cwd=tmp_path,
     )
     assert stars.exit_code == 0, stars.stderr
-    assert "    target: {op: <=, value: 4}\n" in path.read_text(encoding="utf-8")
+    assert '    target: {op: ">=", value: 4, stretch: 5}\n' in path.read_text(encoding="utf-8")
+    bad = run(
+        "new",
+        "--file",
+        "ledger/a.yaml",
+        *[*NEW[:-3], "--op", ">=", "--value", "4", "--stretch", "6"],
+        *["--unit", "stars", "--id", "t/2023/hotels-2"],
+        cwd=tmp_path,
+    )
+    assert bad.exit_code == 2
+    assert bad.stderr == "pledges: --stretch: '6' is not a level of unit 'stars' (1, 2, 3, 4, 5)\n"
 
 
 def test_new_with_ledger_from_another_directory(run: Callable[..., Result], tmp_path: Path) -> None:
