@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pledges.edit import atomic
 from pledges.edit.rename import Renaming, id_fields, id_fields_in, plan_rename
@@ -254,3 +256,42 @@ def test_reference_fields_come_from_the_schema() -> None:
     found = set(id_fields_in(schema))
     assert {("pledges", None, "same_as"), ("pledges", None, "supersedes", None)} <= found
     assert ("pledges", None, "id") not in found
+
+
+@given(st.from_regex(r"[a-z0-9][a-z0-9._-]{0,12}(/[a-z0-9][a-z0-9._-]{0,12}){0,2}", fullmatch=True))
+@settings(max_examples=80, deadline=None)
+def test_every_valid_id_is_written_so_it_reads_back(new: str) -> None:
+    from pledges.edit.rename import _written
+    from pledges.read.yamlread import read_document
+
+    layouts: list[tuple[str, Callable[[Any], Any]]] = [
+        ("id: {}\n", lambda d: d["id"]),
+        ("target: {{op: about, ref: {}}}\n", lambda d: d["target"]["ref"]),
+        ("related: [{}, x]\n", lambda d: d["related"][0]),
+    ]
+    for quote in ("", "'", '"'):
+        for layout, value in layouts:
+            doc, found = read_document("t.yaml", layout.format(_written(new, quote)))
+            assert found == []
+            assert value(doc.data) == new
+
+
+@given(st.from_regex(r"[a-z][a-z0-9-]{0,10}/[a-z0-9][a-z0-9._-]{0,10}", fullmatch=True))
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_renames_verify_and_lint_clean(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, new: str
+) -> None:
+    if new in {"t/2023/income", "u/2024/gdp", "t/2023/gdp"}:
+        return
+    base = tmp_path_factory.mktemp("rename")
+    monkeypatch.chdir(base)
+    a, b = make(base)
+    planned = plan_rename(Path("ledger"), "t/2023/gdp", new, AS_OF)
+    assert isinstance(planned, Renaming), planned
+    assert atomic.write_all(planned.edits) is None
+    assert a.read_text(encoding="utf-8") == A.replace("t/2023/gdp\n", f"{new}\n").replace(
+        "t/2023/gdp}", f"{new}}}"
+    ).replace("[t/2023/gdp]", f"[{new}]")
+    assert f"      - '{new}'\n" in b.read_text(encoding="utf-8")
