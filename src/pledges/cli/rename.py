@@ -36,7 +36,7 @@ def rename(
     Example:
 
     \b
-      pledges rename binjiang/2024/new-talent binjiang/2024/talent-attracted
+      pledges rename binjiang/2023/gdp-growth binjiang/2023/gdp
     """
     from pledges.edit import atomic
     from pledges.edit.rename import check_new_id, plan_rename
