@@ -295,3 +295,26 @@ def test_renames_verify_and_lint_clean(
         "t/2023/gdp}", f"{new}}}"
     ).replace("[t/2023/gdp]", f"[{new}]")
     assert f"      - '{new}'\n" in b.read_text(encoding="utf-8")
+
+
+def test_findings_in_renamed_text_are_placed_on_disk() -> None:
+    from pledges.edit.rename import Reference, on_disk
+    from pledges.model.diagnostics import Diagnostic, Severity
+
+    # line 7 on disk: `    related: [t/a, t/a]` -> `    related: [t/abcd, t/abcd]`
+    refs = [
+        Reference("f.yaml", ("pledges", 0, "related", 0), 7, 15, 3, 3),
+        Reference("f.yaml", ("pledges", 0, "related", 1), 7, 20, 3, 3),
+    ]
+
+    def at(line: int, column: int, file: str = "f.yaml") -> tuple[str, int, int]:
+        found = on_disk(Diagnostic(file, line, column, "PL999", Severity.ERROR, "m"), refs)
+        return found.file, found.line, found.column
+
+    assert at(7, 3) == ("f.yaml", 7, 3)  # before the first id
+    assert at(7, 15) == ("f.yaml", 7, 15)  # the first id
+    assert at(7, 18) == ("f.yaml", 7, 15)  # inside it
+    assert at(7, 23) == ("f.yaml", 7, 20)  # the second id, moved by 3
+    assert at(7, 30) == ("f.yaml", 7, 24)  # after both
+    assert at(8, 30) == ("f.yaml", 8, 30)  # another line
+    assert at(7, 30, "g.yaml") == ("g.yaml", 7, 30)  # another file

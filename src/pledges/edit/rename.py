@@ -49,6 +49,8 @@ class Reference:
     path: DocPath
     line: int
     column: int
+    width: int = 0  # characters of the id as written on disk (with its quotes)
+    grown: int = 0  # characters the new text has more than that
 
     @property
     def field(self) -> str:
@@ -193,10 +195,10 @@ def plan_rename(
         references += written
     if problems:
         return problems
+    references.sort(key=lambda r: (r.file, r.line, r.column))
     introduced = _new_lint_errors(result, found, edits, as_of)
     if introduced:
-        return introduced
-    references.sort(key=lambda r: (r.file, r.line, r.column))
+        return [on_disk(d, references) for d in introduced]
     return Renaming(edits, references, _mentions_in_text(result, edits, old))
 
 
@@ -216,6 +218,22 @@ def _mentions_in_text(result: LoadResult, edits: list[Edit], old: str) -> list[t
             if pattern.search(line):
                 found.append((name, number))
     return found
+
+
+def on_disk(diagnostic: Diagnostic, references: list[Reference]) -> Diagnostic:
+    """A finding in a renamed text at its column in the file on disk (lines do not move;
+    on a line with a renamed id, columns after it shift by the id's change in length)."""
+    shift = 0
+    for ref in references:  # sorted by file, line, column
+        if ref.file != diagnostic.file or ref.line != diagnostic.line:
+            continue
+        start = ref.column + shift
+        if diagnostic.column <= start:
+            break
+        if diagnostic.column < start + ref.width + ref.grown:
+            return replace(diagnostic, column=ref.column)  # inside the renamed id
+        shift += ref.grown
+    return replace(diagnostic, column=diagnostic.column - shift)
 
 
 def _mentions(data: Any, old: str) -> bool:
@@ -245,7 +263,9 @@ def _plan_file(
             ]
         start, end, quote = span
         written = _written(new, quote)
-        spans.append((start, end, written, Reference(loaded.name, path, line, column)))
+        grown = len(written) - (end - start)
+        ref = Reference(loaded.name, path, line, column, end - start, grown)
+        spans.append((start, end, written, ref))
     text = loaded.text
     for start, end, written, _ in sorted(spans, key=lambda s: s[0], reverse=True):
         text = text[:start] + written + text[end:]
