@@ -106,6 +106,17 @@ def test_aliases_are_accepted_and_convert(judge: Callable[..., tuple[str, str]])
     assert (status, why) == ("achieved", "achieved: 360 亿元 for 2025 meets ≥350 亿元")
 
 
+def test_baseline_unit_alias_converts(ledger: Callable[..., Path], chdir_tmp: Path) -> None:
+    body = pledge("亿元", '{op: ">=", value: 400}', ("2024", "350"))
+    body = body.replace(
+        "  target:",
+        "  baseline: {period: 2022, value: 3000000, unit: 萬元}\n  target:",
+    )
+    rows = evaluate_all(load(ledger({"a.yaml": pledges_file(body)})), AS_OF)
+    # baseline 300 亿元 (3,000,000 万元): progress (350 - 300) / (400 - 300)
+    assert rows[0].evaluation.progress == pytest.approx(0.5)
+
+
 def test_percent_alias_keeps_the_percent_tolerance(judge: Callable[..., tuple[str, str]]) -> None:
     status, why = judge(pledge("'%'", "{op: about, value: 10}", ("2025", "9.6")))
     assert (status, why) == ("achieved", "achieved: 9.6% for 2025 meets about 10%")
