@@ -23,6 +23,7 @@ from pledges.cli.common import (
     as_of_date,
     fail,
     load_ledger,
+    say,
 )
 
 if TYPE_CHECKING:
@@ -42,11 +43,11 @@ UrlOpt = Annotated[
 
 def _refuse(diagnostics: Sequence[Diagnostic], code: int = EXIT_FINDINGS) -> NoReturn:
     from pledges.cli.common import stderr
-    from pledges.present.terminal import clean
+    from pledges.present.formats import to_text
 
     console = stderr()
     for diagnostic in diagnostics:
-        console.out(clean(diagnostic.text()), highlight=False)
+        console.out(to_text(diagnostic), highlight=False)
     raise typer.Exit(code)
 
 
@@ -55,6 +56,8 @@ def _apply(
 ) -> None:
     """Open, plan, verify and write one edit; exit 1 with the reasons when refused."""
     from pledges.edit import atomic, session
+    from pledges.present.escape.terminal import name
+    from pledges.present.escape.terminal import text as clean
 
     loaded = session.open_for_edit(path, as_of_date(as_of), Path(root) if root else None)
     if isinstance(loaded, list):
@@ -65,7 +68,7 @@ def _apply(
     problem = atomic.write(edit)
     if problem is not None:
         _refuse([problem])
-    typer.echo(f"{edit.summary}: written to {loaded.name}:{edit.line}")
+    say(f"{clean(edit.summary)}: written to {name(loaded.name)}:{edit.line}")
 
 
 def _evidence(
@@ -224,6 +227,7 @@ def new(
 ) -> None:
     """Add a pledge to a ledger file (prompts for missing fields at a terminal)."""
     from pledges.edit import emit, session, splice
+    from pledges.present.escape.terminal import text as clean
 
     if not file.exists() and not file.is_symlink():
         fail(f"{file}: no such file", EXIT_UNREADABLE)
@@ -240,7 +244,7 @@ def new(
         _refuse(loaded)
     if not pledge_id:
         pledge_id = splice.propose_id(loaded, asked["title"])
-        typer.echo(f"proposed id: {pledge_id}")
+        say(clean(f"proposed id: {pledge_id}"))
         if _interactive():
             pledge_id = typer.prompt("Id", default=pledge_id)
     entry = emit.pledge_entry(
@@ -292,6 +296,7 @@ def fmt(
 ) -> None:
     """Lay ledger files out canonically: key order, indentation, comments kept."""
     from pledges.edit import fmt
+    from pledges.present.escape import terminal
 
     files = _fmt_targets(paths, ledger)
     changed, problems, unreadable = [], [], False
@@ -304,9 +309,9 @@ def fmt(
             problems += [problem] if problem else []
             changed.append(formatted.name)
     for name in changed:
-        typer.echo(f"{'would reformat' if check else 'reformatted'} {name}")
+        say(f"{'would reformat' if check else 'reformatted'} {terminal.name(name)}")
     verb = "would be reformatted" if check else "reformatted"
-    typer.echo(f"{len(changed)} of {len(files)} files {verb}")
+    say(f"{len(changed)} of {len(files)} files {verb}")
     if problems:
         _refuse(problems, EXIT_UNREADABLE if unreadable else EXIT_FINDINGS)
     raise typer.Exit(EXIT_FINDINGS if check and changed else EXIT_OK)
