@@ -11,7 +11,7 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import IO, TYPE_CHECKING, Annotated, NoReturn, cast
 
 import typer
 
@@ -119,10 +119,10 @@ def _console(*, err: bool, commands: bool = False) -> Console:
     from pledges.present.escape.github import LineGuard
 
     stream = sys.stderr if err else sys.stdout
-    file = stream if commands else LineGuard(stream)
-    console = Console(file=file, stderr=err, highlight=False)  # type: ignore[arg-type]
+    file = stream if commands else cast("IO[str]", LineGuard(stream))
+    console = Console(file=file, stderr=err, highlight=False)
     if not console.is_terminal:
-        console = Console(file=file, stderr=err, highlight=False, width=PIPED_WIDTH)  # type: ignore[arg-type]
+        console = Console(file=file, stderr=err, highlight=False, width=PIPED_WIDTH)
     return console
 
 

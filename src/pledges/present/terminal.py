@@ -35,7 +35,7 @@ STYLES = {
 
 
 def status_text(status: str) -> Text:
-    return Text(status, style=STYLES.get(status, ""))
+    return Text(clean(status), style=STYLES.get(status, ""))
 
 
 def bar(progress: float | None, width: int = 10) -> Text:
