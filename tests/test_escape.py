@@ -237,6 +237,8 @@ def test_markdown_cell_keeps_the_column_count(raw: str) -> None:
         ("-3 (2023)", "'-3 (2023)"),
         (f"a{ESC}[2J\x00\x85", "a\\x1b[2J\\x00\\x85"),
         ("two\nlines", "two lines"),
+        ("\n@=", "' @="),
+        ("\u3000=1", "'\u3000=1"),
         ('a,b "c"', 'a,b "c"'),
         ("", ""),
         (None, ""),

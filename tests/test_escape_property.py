@@ -80,7 +80,7 @@ FRAGMENTS = [
 hostile = st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=6).map("".join)
 
 GITHUB_LINE = re.compile(
-    r"::(error|warning) file=[^,:\s]*,line=\d+,col=\d+,title=PL\d{3}::[^\r\n]*\Z"
+    r"::(error|warning) file=[^,:\r\n]*,line=\d+,col=\d+,title=PL\d{3}::[^\r\n]*\Z"
 )
 NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z")
 
@@ -223,7 +223,7 @@ def check_csv(output: str, pledges: int) -> None:
     assert len(rows) == pledges + 1
     for row in rows:
         for cell in row:
-            if cell.lstrip(" ").startswith(("=", "+", "-", "@", "\t", "\r")):
+            if cell.lstrip().startswith(("=", "+", "-", "@", "\t", "\r")):
                 assert NUMBER.match(cell), cell
 
 

@@ -1,7 +1,7 @@
 """Spreadsheet-safe CSV cells.
 
 A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` (and some also after a tab
-or CR) as a formula. A text cell that starts with one of them, after any leading spaces,
+or CR) as a formula. A text cell that starts with one of them, after any leading whitespace,
 gets a `'` in front, which spreadsheets read as "this is text"; a cell that is a number
 (`-5`, `+1.5e3`) stays a number. Tabs and line breaks become spaces, so a record is one
 line; other controls show as visible escapes. A cell that would start a line with `::`
@@ -16,6 +16,7 @@ from pledges.present.escape.controls import show
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z")
+_NEUTRALISED = (*FORMULA_STARTS, "::", "##[")
 _BLANKS = str.maketrans({"\n": " ", "\r": " ", "\t": " "})
 
 
@@ -26,7 +27,7 @@ def cell(value: object) -> str:
     raw = str(value)
     if _NUMBER.match(raw):
         return raw
-    stripped = raw.lstrip(" ")
-    if stripped.startswith((*FORMULA_STARTS, "::", "##[")):
-        raw = "'" + raw
-    return show(raw.replace("\r\n", " ").translate(_BLANKS))
+    text = show(raw.replace("\r\n", " ").translate(_BLANKS))
+    if raw.startswith(FORMULA_STARTS) or text.lstrip().startswith(_NEUTRALISED):
+        return "'" + text
+    return text
