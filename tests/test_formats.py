@@ -20,7 +20,6 @@ from pledges.present.formats import (
     LOADER_RULES,
     MARKDOWN_LIMIT,
     artifact_uri,
-    md_escape,
     to_markdown,
     to_sarif,
 )
@@ -336,23 +335,6 @@ def test_markdown_table_exact() -> None:
     )
     assert to_markdown([]) == "## pledges lint\n\nNo problems found.\n"
     assert to_markdown([], title="diff | main") == "## diff \\| main\n\nNo problems found.\n"
-
-
-@pytest.mark.parametrize(
-    ("raw", "escaped"),
-    [
-        ("a|b", "a\\|b"),
-        ("**bold** _it_ `code` ~~del~~", "\\*\\*bold\\*\\* \\_it\\_ \\`code\\` \\~\\~del\\~\\~"),
-        ("[link](javascript:x) ![img](u)", "\\[link\\](javascript:x) \\!\\[img\\](u)"),
-        ("<script>&amp;</script>", "&lt;script&gt;&amp;amp;&lt;/script&gt;"),
-        ("two\nlines\r\tend", "two lines  end"),
-        ("bell\x07 esc\x1b[31m rtl\u202e", "bell esc\\[31m rtl"),
-        ("$x$ #12 back\\slash", "\\$x\\$ \\#12 back\\\\slash"),
-        ("增长5.0%", "增长5.0%"),
-    ],
-)
-def test_md_escape(raw: str, escaped: str) -> None:
-    assert md_escape(raw) == escaped
 
 
 def test_markdown_cell_cannot_break_the_table() -> None:

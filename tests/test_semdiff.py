@@ -239,7 +239,7 @@ def test_markdown_diff_escapes_table_cells(repo: Path) -> None:
     assert "| demo/2023/gdp-growth | target.value | 5.0 | 6.0 |" in lines
     assert "| demo/2023/gdp-growth | overdue | achieved |" in lines
     assert "> **Warning:** pledges are withdrawn, not deleted." in lines
-    assert md("a|b_`c`\nd <x>") == "a\\|b\\_\\`c\\` d \\<x\\>"
+    assert md("a|b_`c`\nd <x>") == "a\\|b\\_\\`c\\` d &lt;x&gt;"
 
 
 def test_same_data_written_differently_is_no_change() -> None:

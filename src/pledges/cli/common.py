@@ -7,10 +7,11 @@ input. The core is imported inside commands so that `pledges --help` stays fast.
 from __future__ import annotations
 
 import os
+import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import IO, TYPE_CHECKING, Annotated, NoReturn, cast
 
 import typer
 
@@ -102,22 +103,50 @@ BindingOpt = Annotated[
 ]
 
 
+# Piped output is not wrapped: a row stays one line for grep, and wrapping cannot carry
+# data to the start of a line.
+PIPED_WIDTH = 1_000_000
+
+
+def _console(*, err: bool, commands: bool = False) -> Console:
+    """A console on stdout or stderr whose lines cannot start a workflow command.
+
+    `commands` is for `lint --format github` only: its own lines are workflow commands,
+    built by pledges.present.escape.github, so they go out unguarded.
+    """
+    from rich.console import Console
+
+    from pledges.present.escape.github import LineGuard
+
+    stream = sys.stderr if err else sys.stdout
+    file = stream if commands else cast("IO[str]", LineGuard(stream))
+    console = Console(file=file, stderr=err, highlight=False)
+    if not console.is_terminal:
+        console = Console(file=file, stderr=err, highlight=False, width=PIPED_WIDTH)
+    return console
+
+
 def stderr() -> Console:
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False)
+    return _console(err=True)
 
 
-def stdout() -> Console:
-    from rich.console import Console
+def stdout(*, commands: bool = False) -> Console:
+    return _console(err=False, commands=commands)
 
-    return Console(highlight=False)
+
+def say(text: str, *, err: bool = False) -> None:
+    """Write plain text and a newline, through the same guard as the consoles."""
+    from pledges.present.escape.github import LineGuard
+
+    stream = LineGuard(sys.stderr if err else sys.stdout)
+    stream.write(text + "\n")
+    stream.flush()
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    from pledges.present.terminal import clean
+    from pledges.present.escape.terminal import text
 
-    stderr().out(f"pledges: {clean(message)}", highlight=False)
+    stderr().out(f"pledges: {text(message)}", highlight=False)
     raise typer.Exit(code)
 
 

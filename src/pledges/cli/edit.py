@@ -24,6 +24,7 @@ from pledges.cli.common import (
     fail,
     load_ledger,
     optional_date,
+    say,
 )
 
 if TYPE_CHECKING:
@@ -51,13 +52,14 @@ def _refuse(
 ) -> NoReturn:
     """Print one line per reason (positions in the file as it is on disk) and exit."""
     from pledges.cli.common import stderr
-    from pledges.present.terminal import clean
+    from pledges.present.escape.terminal import name
+    from pledges.present.formats import to_text
 
     console = stderr()
     for diagnostic in diagnostics:
-        console.out(clean(diagnostic.text()), highlight=False)
+        console.out(to_text(diagnostic), highlight=False)
     if file is not None:
-        console.out(clean(f"pledges: nothing was written; {file} is unchanged"), highlight=False)
+        console.out(f"pledges: nothing was written; {name(file)} is unchanged", highlight=False)
     raise typer.Exit(code)
 
 
@@ -66,6 +68,8 @@ def _apply(
 ) -> None:
     """Open, plan, verify and write one edit; exit 1 with the reasons when refused."""
     from pledges.edit import atomic, session
+    from pledges.present.escape.terminal import name as shown
+    from pledges.present.escape.terminal import text as clean
     from pledges.read.loader import display_name
 
     name = display_name(path)
@@ -78,7 +82,7 @@ def _apply(
     problem = atomic.write(edit)
     if problem is not None:
         _refuse([problem], file=name)
-    typer.echo(f"{edit.summary}: written to {loaded.name}:{edit.line}")
+    say(f"{clean(edit.summary)}: written to {shown(loaded.name)}:{edit.line}")
 
 
 def _evidence(
@@ -115,7 +119,9 @@ def _unit(units: Mapping[str, Unit], name: str | None, option: str = "--unit") -
         hint = f"did you mean '{close}'?" if close else "add it to units.yaml"
         fail(f"{option}: unknown unit '{name}' ({hint})")
     if unit.id != name:
-        typer.echo(f"unit '{name}' is written as '{unit.id}'")
+        from pledges.present.escape.terminal import text as clean
+
+        say(clean(f"unit '{name}' is written as '{unit.id}'"))
     return unit
 
 
@@ -328,6 +334,7 @@ def new(
         --metric-name "Schools opened" --unit count --op ">=" --value 5 --tag education
     """
     from pledges.edit import emit, session, splice
+    from pledges.present.escape.terminal import text as clean
 
     if not file.exists() and not file.is_symlink():
         fail(f"{file}: no such file", EXIT_UNREADABLE)
@@ -344,7 +351,7 @@ def new(
     tolerances = _numbers({"--tolerance": [tolerance] if tolerance else []})["--tolerance"]
     if not pledge_id:
         pledge_id = splice.propose_id(loaded, asked["title"], metric_name)
-        typer.echo(f"proposed id: {pledge_id}")
+        say(clean(f"proposed id: {pledge_id}"))
         if _interactive():
             pledge_id = typer.prompt("Id", default=pledge_id)
     entry = emit.pledge_entry(
@@ -411,6 +418,7 @@ def fmt(
       pledges fmt --check
     """
     from pledges.edit import fmt
+    from pledges.present.escape import terminal
 
     files = _fmt_targets(paths, ledger)
     changed, problems, unreadable = [], [], False
@@ -423,9 +431,9 @@ def fmt(
             problems += [problem] if problem else []
             changed.append(formatted.name)
     for name in changed:
-        typer.echo(f"{'would reformat' if check else 'reformatted'} {name}")
+        say(f"{'would reformat' if check else 'reformatted'} {terminal.name(name)}")
     verb = "would be reformatted" if check else "reformatted"
-    typer.echo(f"{len(changed)} of {len(files)} files {verb}")
+    say(f"{len(changed)} of {len(files)} files {verb}")
     if problems:
         _refuse(problems, EXIT_UNREADABLE if unreadable else EXIT_FINDINGS)
     raise typer.Exit(EXIT_FINDINGS if check and changed else EXIT_OK)

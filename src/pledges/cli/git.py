@@ -64,7 +64,6 @@ def diff(
     from pledges.history.revisions import WORK_TREE, GitError, load_at, merge_base
     from pledges.history.semdiff import diff as semantic_diff
     from pledges.present.diff import to_json, to_markdown, to_text
-    from pledges.present.terminal import clean
 
     when = as_of_date(as_of)
     root = _ledger_root(ledger)
@@ -82,7 +81,7 @@ def diff(
         fail(str(exc), EXIT_USAGE)
     result = semantic_diff(base_result.ledger, head_result.ledger, when, base_label, head_label)
     render = {"text": to_text, "json": to_json, "markdown": to_markdown}[output_format.value]
-    stdout().out(clean(render(result), single_line=False), highlight=False)
+    stdout().out(render(result), highlight=False)
     raise typer.Exit(EXIT_OK)
 
 
@@ -99,7 +98,7 @@ def history(
       pledges history binjiang/2023/gdp-growth
     """
     from pledges.history.revisions import GitError, pledge_history
-    from pledges.present.terminal import clean
+    from pledges.present.escape.terminal import text as clean
 
     root = _ledger_root(ledger)
     try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -32,6 +31,7 @@ from pledges.cli.common import (
     load_ledger,
     make_filters,
     rows_for,
+    say,
     stdout,
     warn_if_broken,
 )
@@ -81,7 +81,8 @@ def lint(
             diagnostics = pr_lint(base, result, diagnostics)
         except GitError as exc:
             fail(str(exc))
-    print_diagnostics(stdout(), diagnostics, output_format.value)
+    github = output_format is LintFormat.github
+    print_diagnostics(stdout(commands=github), diagnostics, output_format.value)
     if result.unreadable:
         raise typer.Exit(EXIT_UNREADABLE)
     failing = [d for d in diagnostics if strict or d.severity == "error"]
@@ -119,12 +120,11 @@ def list_pledges(
         status, jurisdiction, tag, source, due_before, due_after, search, binding
     )
     rows = rows_for(result, as_of_date(as_of), filters, sort.value)
-    console = stdout()
     if output_format is ListFormat.table:
-        console.print(list_table(rows))
+        stdout().print(list_table(rows))
     else:
         # plain text of any size: straight to stdout, not through rich's line wrapping
-        sys.stdout.write(rows_as(rows, output_format.value) + "\n")
+        say(rows_as(rows, output_format.value))
     warn_if_broken(result)
 
 
@@ -204,7 +204,7 @@ def units(ledger: LedgerOpt = None) -> None:
     from rich.text import Text
 
     from pledges.model.registries import unit_ids
-    from pledges.present.terminal import clean
+    from pledges.present.escape.terminal import text as clean
 
     result = load_ledger(ledger)
     table = Table(box=None, pad_edge=False, header_style="bold")

@@ -16,6 +16,7 @@ from pledges.cli.common import (
     as_of_date,
     fail,
     open_cache,
+    say,
     stderr,
 )
 
@@ -40,7 +41,9 @@ def rename(
     """
     from pledges.edit import atomic
     from pledges.edit.rename import check_new_id, plan_rename
-    from pledges.present.terminal import clean
+    from pledges.present.escape.terminal import name as shown
+    from pledges.present.escape.terminal import text as clean
+    from pledges.present.formats import to_text
     from pledges.read.cache import Cache
     from pledges.read.loader import LedgerNotFoundError, find_ledger
 
@@ -59,22 +62,23 @@ def rename(
     console = stderr()
     if isinstance(planned, list):
         for diagnostic in planned:
-            console.out(clean(diagnostic.text()), highlight=False)
+            console.out(to_text(diagnostic), highlight=False)
         console.out("pledges: nothing was renamed; every file is as it was", highlight=False)
         raise typer.Exit(EXIT_FINDINGS)
     failure = atomic.write_all(planned.edits)
     if failure is not None:
-        console.out(clean(failure.text()), highlight=False)
+        console.out(to_text(failure), highlight=False)
         raise typer.Exit(EXIT_FINDINGS)
     files = {r.file for r in planned.references}
     count = len(planned.references) - 1
-    typer.echo(
-        f"renamed {old} to {new}: the id and {count} reference"
-        f"{'' if count == 1 else 's'}, in {len(files)} file{'' if len(files) == 1 else 's'}"
+    say(
+        clean(
+            f"renamed {old} to {new}: the id and {count} reference"
+            f"{'' if count == 1 else 's'}, in {len(files)} file{'' if len(files) == 1 else 's'}"
+        )
     )
     for reference in planned.references:
-        typer.echo(
-            clean(f"  {reference.file}:{reference.line}:{reference.column} {reference.field}")
-        )
+        where = f"{shown(reference.file)}:{reference.line}:{reference.column}"
+        say(f"  {where} {clean(reference.field)}")
     for name, line in planned.mentions:
-        typer.echo(clean(f"  {name}:{line} still names {old} in free text (left as written)"))
+        say(f"  {shown(name)}:{line} still names {clean(old)} in free text (left as written)")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -17,9 +16,10 @@ from pledges.history.semdiff import (
     removal_warning,
     short,
 )
+from pledges.present.escape import json as json_out
+from pledges.present.escape import markdown, terminal
 
 DIFF_FORMAT_VERSION = 1
-_MD_SPECIAL = "\\`*_[]<>~|"
 
 
 def _change_lines(change: PledgeChange) -> Iterator[str]:
@@ -59,7 +59,7 @@ def to_text(result: Diff) -> str:
     if result.transitions:
         lines.append(f"status transitions ({len(result.transitions)}):")
         lines += [f"  {t.id}: {t.old} → {t.new}" for t in result.transitions]
-    return "\n".join(lines)
+    return "\n".join(terminal.text(line) for line in lines)
 
 
 def to_json(result: Diff) -> str:
@@ -85,7 +85,7 @@ def to_json(result: Diff) -> str:
         "changed": [_changed_json(c) for c in result.changed],
         "transitions": [{"id": t.id, "from": t.old, "to": t.new} for t in result.transitions],
     }
-    return json.dumps(payload, ensure_ascii=False, indent=2)
+    return json_out.dumps(payload)
 
 
 def _changed_json(item: Changed) -> dict[str, Any]:
@@ -110,14 +110,13 @@ def _changed_json(item: Changed) -> dict[str, Any]:
 
 
 def md(value: str | None) -> str:
-    """Text safe inside a Markdown table cell: one line, specials and pipes escaped."""
-    text = one_line(value).replace("&", "&amp;")
-    return "".join(f"\\{ch}" if ch in _MD_SPECIAL else ch for ch in text)
+    """A value for a Markdown table cell: shortened to one line, then escaped."""
+    return markdown.text(one_line(value))
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    lines = [markdown.row(header), "|" + " --- |" * len(header)]
+    lines += [markdown.row(row) for row in rows]
     return [*lines, ""]
 
 

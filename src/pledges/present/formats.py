@@ -1,5 +1,6 @@
-"""Machine renderings of diagnostics for CI: SARIF 2.1.0 and Markdown job summaries.
+"""Renderings of diagnostics: text lines, JSON, GitHub annotations, SARIF 2.1.0, Markdown.
 
+Each escapes ledger text and file names for its destination with `pledges.present.escape`.
 SARIF feeds code scanning and editors; the Markdown goes to `$GITHUB_STEP_SUMMARY`,
 which GitHub truncates past 1 MiB per step, so the Markdown stays under a byte budget
 and summarises what does not fit instead of being cut mid-row.
@@ -7,9 +8,7 @@ and summarises what does not fit instead of being cut mid-row.
 
 from __future__ import annotations
 
-import json
 import os
-import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import PurePosixPath, PureWindowsPath
@@ -17,8 +16,11 @@ from typing import Any
 from urllib.parse import quote
 
 from pledges import __version__
-from pledges.model.diagnostics import Diagnostic, Severity
+from pledges.model.diagnostics import Diagnostic, Severity, summarize
+from pledges.present.escape import github, markdown, terminal
+from pledges.present.escape import json as json_out
 
+JSON_FORMAT_VERSION = 1
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 TOOL_NAME = "pledges"
@@ -50,6 +52,58 @@ LOADER_RULES: dict[str, str] = {
 
 def _level(severity: Severity | str) -> str:
     return "error" if severity == Severity.ERROR else "warning"
+
+
+def _message(diagnostic: Diagnostic) -> str:
+    return diagnostic.message + (f" ({diagnostic.hint})" if diagnostic.hint else "")
+
+
+def display_file(file: str) -> str:
+    """A file name for the start of a text line: `./` in front of one that looks like a
+    workflow command (`::x.yaml`, `##[group].yaml`), so the line cannot be read as one."""
+    if github.guard_line(file) != file:
+        return "./" + file
+    return file
+
+
+def to_text(diagnostic: Diagnostic) -> str:
+    """`file:line:column: code severity message (hint)`, one line safe for a terminal."""
+    where = terminal.name(display_file(diagnostic.file))
+    what = terminal.text(f"{diagnostic.code} {diagnostic.severity} {_message(diagnostic)}")
+    return f"{where}:{diagnostic.line}:{diagnostic.column}: {what}"
+
+
+def to_github(diagnostic: Diagnostic) -> str:
+    """A GitHub Actions workflow command that annotates the diagnostic's line."""
+    properties = {
+        "file": diagnostic.file,
+        "line": diagnostic.line,
+        "col": diagnostic.column,
+        "title": diagnostic.code,
+    }
+    return github.command(_level(diagnostic.severity), properties, _message(diagnostic))
+
+
+def to_json(diagnostics: Sequence[Diagnostic]) -> str:
+    """The findings and their totals as versioned JSON; every value kept exactly."""
+    payload = {
+        "version": JSON_FORMAT_VERSION,
+        "diagnostics": [
+            {
+                "file": d.file,
+                "line": d.line,
+                "column": d.column,
+                "code": d.code,
+                "severity": str(d.severity),
+                "message": d.message,
+                "hint": d.hint,
+                "path": d.path,
+            }
+            for d in diagnostics
+        ],
+        "summary": summarize(diagnostics),
+    }
+    return json_out.dumps(payload)
 
 
 def rule_catalogue() -> list[tuple[str, str, str]]:
@@ -100,11 +154,11 @@ def to_sarif(diagnostics: Sequence[Diagnostic]) -> str:
         ],
     }
     # Compact: a log of many thousand results stays a fraction of the indented size.
-    return json.dumps(log, ensure_ascii=False, separators=(",", ":"))
+    return json_out.dumps(log, indent=None, compact=True)
 
 
 def _sarif_result(diagnostic: Diagnostic, rule_index: int) -> dict[str, Any]:
-    message = diagnostic.message + (f" ({diagnostic.hint})" if diagnostic.hint else "")
+    message = _message(diagnostic)
     location: dict[str, Any] = {
         "physicalLocation": {
             "artifactLocation": {"uri": artifact_uri(diagnostic.file)},
@@ -125,20 +179,6 @@ def _sarif_result(diagnostic: Diagnostic, rule_index: int) -> dict[str, Any]:
     }
 
 
-# Characters with a meaning inside a GFM table cell: emphasis, code, links, images,
-# strikethrough, math, issue references and the cell separator.
-_MARKUP = re.compile(r"([\\`*_\[\]#!|~$])")
-# C0 and C1 controls (terminal escapes among them) and bidi overrides that reorder text.
-_DROP = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def md_escape(value: object) -> str:
-    """Text safe in a GitHub Markdown table cell: one line, no markup, no raw HTML."""
-    text = _DROP.sub("", str(value).replace("\r", " ").replace("\n", " ").replace("\t", " "))
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKUP.sub(r"\\\1", text)
-
-
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
@@ -153,15 +193,14 @@ def _counts(diagnostics: Sequence[Diagnostic]) -> str:
 
 
 def _row(diagnostic: Diagnostic) -> str:
-    message = diagnostic.message + (f" ({diagnostic.hint})" if diagnostic.hint else "")
     cells = (
-        md_escape(diagnostic.file),
+        markdown.text(diagnostic.file),
         str(diagnostic.line),
-        md_escape(diagnostic.code),
+        markdown.text(diagnostic.code),
         _level(diagnostic.severity),
-        md_escape(message),
+        markdown.text(_message(diagnostic)),
     )
-    return "| " + " | ".join(cells) + " |\n"
+    return markdown.row(cells) + "\n"
 
 
 def _size(text: str) -> int:
@@ -175,7 +214,7 @@ def to_markdown(
     max_bytes: int = MARKDOWN_LIMIT,
 ) -> str:
     """A job summary: heading, counts and a table; past `max_bytes`, a summary of the rest."""
-    head = f"## {md_escape(title)}\n\n"
+    head = f"## {markdown.text(title)}\n\n"
     if not diagnostics:
         return head + "No problems found.\n"
     head += _counts(diagnostics) + "\n\n"
@@ -221,7 +260,7 @@ def _rest_summary(rest: Sequence[Diagnostic], budget: int) -> str:
         listed, used = 0, 0
         for name, count in ranked:
             shown_name = name if len(name) <= _REST_NAME_CHARS else name[:_REST_NAME_CHARS] + "…"
-            line = f"| {md_escape(shown_name)} | {count} |\n"
+            line = f"| {markdown.text(shown_name)} | {count} |\n"
             if listed >= _REST_ENTRIES or used + _size(line) > allowance:
                 break
             section += line

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,6 +16,10 @@ from pledges.judge.scoreboard import Scoreboard, group, scoreboard
 from pledges.judge.status import describe_target, format_number
 from pledges.model.diagnostics import Diagnostic
 from pledges.model.ledger import Ledger, Observation, Pledge
+from pledges.present.escape import csv as csv_out
+from pledges.present.escape import json as json_out
+from pledges.present.escape import markdown
+from pledges.present.escape.terminal import text as clean
 
 STYLES = {
     "achieved": "green",
@@ -30,27 +32,10 @@ STYLES = {
     "unrated": "dim",
     "withdrawn": "dim",
 }
-_BIDI = {0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
-
-
-def clean(value: object, *, single_line: bool = True) -> str:
-    """Strip terminal escapes, control and bidi-override characters from user text."""
-    text = "" if value is None else str(value)
-    out = []
-    for ch in text:
-        if ch == "\n" and not single_line:
-            out.append(ch)
-        elif ch in "\n\r\t":
-            out.append(" ")
-        elif ord(ch) in _BIDI or unicodedata.category(ch) == "Cc":
-            continue
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 def status_text(status: str) -> Text:
-    return Text(status, style=STYLES.get(status, ""))
+    return Text(clean(status), style=STYLES.get(status, ""))
 
 
 def bar(progress: float | None, width: int = 10) -> Text:
@@ -68,16 +53,15 @@ def bar(progress: float | None, width: int = 10) -> Text:
 
 
 def print_diagnostics(console: Console, diagnostics: Sequence[Diagnostic], fmt: str) -> None:
-    from pledges.model.diagnostics import summarize, to_github, to_json
+    from pledges.model.diagnostics import summarize
+    from pledges.present.formats import to_github, to_json, to_markdown, to_sarif, to_text
 
     if fmt in ("json", "sarif", "markdown"):
-        from pledges.present.formats import to_markdown, to_sarif
-
         render = {"json": to_json, "sarif": to_sarif, "markdown": to_markdown}[fmt]
         console.out(render(diagnostics), highlight=False)
         return
     for diagnostic in diagnostics:
-        line = to_github(diagnostic) if fmt == "github" else clean(diagnostic.text())
+        line = to_github(diagnostic) if fmt == "github" else to_text(diagnostic)
         console.out(line, highlight=False)
     if fmt == "text":
         totals = summarize(diagnostics)
@@ -106,7 +90,7 @@ def list_table(rows: Sequence[Row]) -> Table:
         table.add_row(
             Text(clean(row.pledge.id)),
             status_text(row.evaluation.status),
-            row.pledge.deadline.text if row.pledge.deadline else "—",
+            Text(clean(row.pledge.deadline.text if row.pledge.deadline else "—")),
             Text(clean(_figure_cell(row))),
         )
     return table
@@ -116,7 +100,7 @@ def rows_as(rows: Sequence[Row], fmt: str) -> str:
     """list output in a machine format: json, csv or markdown."""
     records = [record(row) for row in rows]
     if fmt == "json":
-        return json.dumps(records, ensure_ascii=False, indent=2, allow_nan=False)
+        return json_out.dumps(records)
     columns = [
         "id",
         "status",
@@ -130,15 +114,14 @@ def rows_as(rows: Sequence[Row], fmt: str) -> str:
     ]
     flat = [{c: _flat(r[c]) for c in columns} for r in records]
     if fmt == "csv":
+        flat = [{c: csv_out.cell(item[c]) for c in columns} for item in flat]
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(flat)
         return buffer.getvalue().rstrip("\n")
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    for item in flat:
-        cells = [clean(item[c]).replace("|", "\\|") for c in columns]
-        lines.append("| " + " | ".join(cells) + " |")
+    lines = [markdown.row(columns), "|" + "---|" * len(columns)]
+    lines += [markdown.row(markdown.text(item[c]) for c in columns) for item in flat]
     return "\n".join(lines)
 
 
@@ -176,17 +159,15 @@ def scoreboard_table(board: Scoreboard) -> Table:
     return table
 
 
-def group_table(title: str, rows: Sequence[Row]) -> Table:
+def group_title(title: str, rows: Sequence[Row]) -> Text:
+    """The heading of a group: plain text, never markup, wrapped only at a terminal."""
     board = scoreboard(rows)
     summary = ", ".join(f"{count} {status}" for status, count in board.counts.items())
-    table = Table(
-        title=f"{clean(title)} — {summary}",
-        title_justify="left",
-        box=None,
-        pad_edge=False,
-        header_style="bold",
-        title_style="bold",
-    )
+    return Text(f"{clean(title)} — {summary}", style="bold")
+
+
+def group_table(rows: Sequence[Row]) -> Table:
+    table = Table(box=None, pad_edge=False, header_style="bold")
     table.add_column("pledge", overflow="fold")
     table.add_column("due", no_wrap=True)
     table.add_column("status", no_wrap=True)
@@ -194,7 +175,7 @@ def group_table(title: str, rows: Sequence[Row]) -> Table:
     for row in rows:
         table.add_row(
             Text(clean(row.pledge.id)),
-            row.pledge.deadline.text if row.pledge.deadline else "—",
+            Text(clean(row.pledge.deadline.text if row.pledge.deadline else "—")),
             status_text(row.evaluation.status),
             bar(row.evaluation.progress),
         )
@@ -208,7 +189,8 @@ def print_status(
     console.print(scoreboard_table(scoreboard(rows)))
     for title, members in group(rows, by, ledger):
         console.print()
-        console.print(group_table(title, members))
+        console.print(group_title(title, members))
+        console.print(group_table(members))
 
 
 def _evidence_lines(obs_evidence: Sequence[Any]) -> list[str]:
