@@ -4,12 +4,14 @@ import os
 import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from pledges.cli.common import app
+from pledges.judge.status import Evaluation
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -109,3 +111,35 @@ def chdir_tmp(tmp_path: Path) -> Iterator[Path]:
         yield tmp_path
     finally:
         os.chdir(old)
+
+
+Judge = Callable[[str, date], dict[str, Evaluation]]
+
+
+@pytest.fixture
+def judge(ledger: Callable[..., Path], chdir_tmp: Path) -> Judge:
+    """Judge the pledges of one ledger file (the test source plus `body`) as of a date."""
+    from pledges.judge.query import evaluate_all
+    from pledges.read.loader import load
+
+    def run(body: str, as_of: date) -> dict[str, Evaluation]:
+        root = ledger({"a.yaml": pledges_file(body)})
+        return {row.pledge.id: row.evaluation for row in evaluate_all(load(root), as_of)}
+
+    return run
+
+
+def obs(period: str | int, value: float, extra: str = "") -> str:
+    """A progress item, indented for a pledge body, citing the test source."""
+    return (
+        f"    - period: {period}\n      value: {value}\n{extra}"
+        "      evidence: [{source: test-report, quote: 据}]\n"
+    )
+
+
+def done_obs(period: str, done: bool = True) -> str:
+    """A milestone's progress item."""
+    return (
+        f"    - period: {period}\n      done: {'true' if done else 'false'}\n"
+        "      evidence: [{source: test-report, quote: 据}]\n"
+    )

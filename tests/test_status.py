@@ -2,35 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from pledges.judge.query import evaluate_all
-from pledges.judge.status import Evaluation
-from pledges.read.loader import load
-from tests.conftest import pledges_file
-
-Judge = Callable[[str, date], dict[str, Evaluation]]
-
-
-@pytest.fixture
-def judge(ledger: Callable[..., Path], chdir_tmp: Path) -> Judge:
-    def run(body: str, as_of: date) -> dict[str, Evaluation]:
-        root = ledger({"a.yaml": pledges_file(body)})
-        return {row.pledge.id: row.evaluation for row in evaluate_all(load(root), as_of)}
-
-    return run
-
-
-def obs(period: str, value: float, extra: str = "") -> str:
-    return (
-        f"    - period: {period}\n      value: {value}\n{extra}"
-        "      evidence: [{source: test-report, quote: 据}]\n"
-    )
-
+from tests.conftest import Judge, obs
 
 GDP = """\
 - id: t/gdp
@@ -55,8 +31,10 @@ def test_missed_after_the_deadline(judge: Judge) -> None:
     assert result.explanation == "missed: 4.2% for 2023 falls short of ≥5% (stretch 5.5)"
 
 
-def test_overdue_pending_and_as_of_reproducibility(judge: Judge) -> None:
-    assert judge(GDP, date(2024, 1, 1))["t/gdp"].status == "overdue"
+def test_unreported_pending_and_as_of_reproducibility(judge: Judge) -> None:
+    late = judge(GDP, date(2024, 1, 1))["t/gdp"]
+    assert (late.status, late.progress) == ("unreported", None)
+    assert late.explanation == "unreported: deadline 2023 passed with no figure for it"
     assert judge(GDP, date(2023, 6, 1))["t/gdp"].status == "pending"
     later = judge(GDP + "  progress:\n" + obs("2023", 8.0), date(2023, 12, 30))["t/gdp"]
     assert later.status == "pending"  # the 2023 figure is not known before 2023 ends
@@ -130,11 +108,13 @@ def test_unit_conversion_and_about(judge: Judge) -> None:
 """ + obs("2023", 41029, "      unit: persons\n")
     result = judge(body, date(2024, 6, 1))["t/talent"]
     assert result.figure is not None and result.figure.value == pytest.approx(4.1029)
-    # about 4.0 with the default tolerance of 2%: 4.1029 is too far above
-    assert result.status == "missed"
-    near = judge(body.replace("41029", "40500"), date(2024, 6, 1))["t/talent"]
-    assert near.status == "achieved"
-    higher = body.replace("unit: 万人}", "unit: 万人, better: higher}")
+    # about 4.0 with the default tolerance of 5%: 3.8 to 4.2
+    assert result.status == "achieved"
+    assert result.explanation == "achieved: 4.1029 万人 for 2023 is within about 4 万人 (±0.2)"
+    far = judge(body.replace("41029", "42500"), date(2024, 6, 1))["t/talent"]
+    assert (far.status, far.progress) == ("missed", None)
+    assert far.explanation == "missed: 4.25 万人 for 2023 exceeds about 4 万人 (±0.2)"
+    higher = body.replace("41029", "42500").replace("unit: 万人}", "unit: 万人, better: higher}")
     assert judge(higher, date(2024, 6, 1))["t/talent"].status == "achieved"
 
 

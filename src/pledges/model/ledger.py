@@ -15,6 +15,12 @@ from pledges.model.document import Document, Path
 from pledges.model.periods import Period, PeriodError, parse_period
 from pledges.model.registries import Jurisdiction, Unit
 
+FORMATS = (1, 2)
+CURRENT_FORMAT = 2
+KINDS = ("level", "flow", "rate")
+OPS = (">=", ">", "<=", "<", "about", "between", "done")
+EVERY = ("year", "half", "quarter", "month")
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -26,6 +32,8 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Observation:
+    """A reported figure (or, for a milestone, a report that it was done)."""
+
     period: Period | None
     value: float | None
     unit: str | None
@@ -34,6 +42,9 @@ class Observation:
     evidence: tuple[Evidence, ...]
     path: Path
     level: str | None = None  # a value written as text: a level of an ordinal unit
+    done: bool | None = None
+    bound: str | None = None  # "lower": at least `value`; "upper": at most `value`
+    approx: bool = False
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,12 @@ class Target:
     tolerance: float | None
     ref: str | None
     set_by: str | None
+    relative: bool = False  # `value: baseline`: the pledge's own baseline figure
+    every: str | None = None  # year | half | quarter | month
+
+    @property
+    def milestone(self) -> bool:
+        return self.op == "done"
 
 
 @dataclass(frozen=True)
@@ -97,6 +114,18 @@ class Pledge:
     doc: Document
     path: Path
     raw: dict[str, Any] = field(repr=False)
+    same_as: str | None = None
+    note: str | None = None
+    format: int = 1  # the ledger format version its file declares
+
+    @property
+    def kind(self) -> str:
+        """The metric's kind; a sum over periods is a flow whatever it says."""
+        if self.metric is None:
+            return "level"
+        if self.metric.aggregate == "sum":
+            return "flow"
+        return self.metric.kind
 
     @property
     def file(self) -> str:
@@ -111,6 +140,7 @@ class LedgerFile:
     doc: Document
     source: Source | None
     pledges: list[Pledge]
+    format: int = 1
 
 
 @dataclass
@@ -191,6 +221,8 @@ def build_observation(data: Any, path: Path) -> Observation | None:
     item = _map(data)
     if not item:
         return None
+    done = item.get("done")
+    bound = item.get("bound")
     return Observation(
         period=_period(item.get("period"), allow_span=True),
         value=_num(item.get("value")),
@@ -200,6 +232,9 @@ def build_observation(data: Any, path: Path) -> Observation | None:
         evidence=_evidence(item.get("evidence")),
         path=path,
         level=_str(item.get("value")),
+        done=done if isinstance(done, bool) else None,
+        bound=bound if bound in {"lower", "upper"} else None,
+        approx=item.get("approx") is True,
     )
 
 
@@ -214,7 +249,7 @@ def _metric(data: Any) -> Metric | None:
         name=_str(item.get("name")),
         unit=_str(item.get("unit")),
         aggregate=aggregate if aggregate in {"latest", "sum"} else "latest",
-        kind=kind if kind in {"level", "rate"} else "level",
+        kind=kind if kind in KINDS else "level",
         better=better if better in {"higher", "lower"} else None,
     )
 
@@ -230,14 +265,17 @@ def _target(data: Any) -> Target | None:
         if low is not None and high is not None:
             bounds = (low, high)
     op = _str(item.get("op"))
+    every = item.get("every")
     return Target(
-        op=op if op in {">=", ">", "<=", "<", "about", "between"} else None,
+        op=op if op in OPS else None,
         value=_num(raw_value),
         bounds=bounds,
         stretch=_num(item.get("stretch")),
         tolerance=_num(item.get("tolerance")),
         ref=_str(item.get("ref")),
         set_by=_str(item.get("set_by")),
+        relative=raw_value == "baseline",
+        every=every if every in EVERY else None,
     )
 
 
@@ -269,7 +307,9 @@ def build_source(data: Any, file: str) -> Source | None:
     )
 
 
-def build_pledge(data: Any, doc: Document, path: Path, source: Source | None) -> Pledge | None:
+def build_pledge(
+    data: Any, doc: Document, path: Path, source: Source | None, version: int = 1
+) -> Pledge | None:
     item = _map(data)
     pledge_id = item.get("id")
     if not isinstance(pledge_id, str):
@@ -299,15 +339,25 @@ def build_pledge(data: Any, doc: Document, path: Path, source: Source | None) ->
         doc=doc,
         path=path,
         raw=item,
+        same_as=_str(item.get("same_as")),
+        note=_str(item.get("note")),
+        format=version,
     )
 
 
 def build_file(doc: Document) -> LedgerFile:
     data = _map(doc.data)
     source = build_source(data.get("source"), doc.file)
+    version = file_format(data)
     pledges = []
     for index, item in enumerate(_list(data.get("pledges"))):
-        pledge = build_pledge(item, doc, ("pledges", index), source)
+        pledge = build_pledge(item, doc, ("pledges", index), source, version)
         if pledge is not None:
             pledges.append(pledge)
-    return LedgerFile(doc, source, pledges)
+    return LedgerFile(doc, source, pledges, version)
+
+
+def file_format(data: dict[str, Any]) -> int:
+    """The ledger format a file declares (`format: 2`); a file without one is v1."""
+    value = data.get("format")
+    return value if value in FORMATS and not isinstance(value, bool) else 1
