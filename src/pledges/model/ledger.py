@@ -119,6 +119,11 @@ class Pledge:
     format: int = 1  # the ledger format version its file declares
 
     @property
+    def metric_kind_written(self) -> bool:
+        metric = self.raw.get("metric")
+        return isinstance(metric, dict) and "kind" in metric
+
+    @property
     def kind(self) -> str:
         """The metric's kind; a sum over periods is a flow whatever it says."""
         if self.metric is None:

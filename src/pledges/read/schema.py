@@ -19,6 +19,8 @@ from pledges.model.diagnostics import Diagnostic, Severity, json_path
 from pledges.model.document import Document
 
 SCHEMAS = ("ledger-file", "jurisdictions", "units")
+# values that ledger format v2 renamed: the schema error names the new one
+RENAMED = {"overdue": "unreported"}
 
 _PATTERN_MESSAGES = {
     "slug": "is not a valid id: use lowercase ASCII letters, digits, '.', '_' and '-'",
@@ -147,6 +149,9 @@ def _diagnostics(doc: Document, error: Any) -> list[Diagnostic]:
         options = [str(o) for o in error.validator_value]
         close = difflib.get_close_matches(str(error.instance), options, n=1)
         enum_hint = f"did you mean '{close[0]}'?" if close else None
+        renamed = RENAMED.get(str(error.instance))
+        if renamed in options:
+            enum_hint = f"'{error.instance}' is '{renamed}' in ledger format v2: use '{renamed}'"
         return [
             make(
                 "PL104",
@@ -189,10 +194,15 @@ def _any_of_message(name: str, error: Any) -> str:
             return f"{name} needs a 'source' or a 'url'"
         if required == [["factor"], ["levels"]]:
             return f"{name} needs a 'factor' (or 'levels' for an ordinal unit)"
-        return f"{name} needs 'op' with 'value' or 'ref', or 'set_by'"
+        if required == [["value"], ["done"]]:
+            return f"{name} needs a 'value' (or 'done' for a milestone)"
+        return f"{name} needs 'op' with 'value' or 'ref', 'op: done', or 'set_by'"
     types = [o.get("type") for o in options]
     if "array" in types:
-        return f"{name} must be a number, or a list of two numbers for 'between'"
+        return (
+            f"{name} must be a number (or a level of an ordinal unit), a list of two for "
+            "'between', or 'baseline'"
+        )
     if "number" in types and "string" in types:
         return f"{name} must be a number or a level of an ordinal unit, not {_kind(error.instance)}"
     if "integer" in types:

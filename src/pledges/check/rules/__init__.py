@@ -61,16 +61,30 @@ def _modules() -> tuple[Any, ...]:
     from pledges.check.rules import (
         assessments,
         dates,
+        duplicates,
         evidence,
         ids,
         levels,
         numbers,
+        readings,
         references,
         registry,
         targets,
     )
 
-    return (ids, references, levels, dates, evidence, numbers, targets, assessments, registry)
+    return (
+        ids,
+        references,
+        levels,
+        dates,
+        evidence,
+        numbers,
+        targets,
+        readings,
+        duplicates,
+        assessments,
+        registry,
+    )
 
 
 def _checks() -> list[Check]:

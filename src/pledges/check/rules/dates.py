@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from pledges.check.rules import Rule, RuleContext
+from pledges.judge.figures import before_period, flow_start
 from pledges.model.diagnostics import Diagnostic, Severity, json_path
 from pledges.model.ledger import Pledge
 from pledges.model.periods import PeriodError, parse_period
@@ -109,6 +110,25 @@ def _order(ctx: RuleContext, pledge: Pledge) -> Iterator[Diagnostic]:
                 index,
                 "period",
                 hint="it is not used for the status",
+            )
+        elif before_period(pledge, obs):
+            continue  # PL282 reports it
+        elif (
+            pledge.kind == "flow"
+            and pledge.metric
+            and pledge.metric.aggregate != "sum"
+            and (first := flow_start(pledge)) is not None
+            and obs.period.start < first
+        ):
+            yield ctx.at(
+                pledge,
+                OUTSIDE_PERIOD,
+                f"observation for {obs.period.text} starts before the flow's period "
+                f"(from {first.isoformat()})",
+                "progress",
+                index,
+                "period",
+                hint="it is not this flow's figure; write 'start' if the flow runs from earlier",
             )
         elif (
             start is not None

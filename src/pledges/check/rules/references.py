@@ -12,7 +12,9 @@ from pledges.model.ledger import Evidence, Pledge
 from pledges.model.registries import TAGS, Unit, suggest_unit
 
 UNKNOWN_SOURCE = Rule("PL210", Severity.ERROR, "evidence cites a source id no file declares")
-UNKNOWN_PLEDGE = Rule("PL211", Severity.ERROR, "`ref` or `related` names an unknown pledge")
+UNKNOWN_PLEDGE = Rule(
+    "PL211", Severity.ERROR, "`ref`, `related` or `same_as` names an unknown pledge"
+)
 UNKNOWN_JURISDICTION = Rule("PL212", Severity.ERROR, "a jurisdiction not in jurisdictions.yaml")
 UNKNOWN_UNIT = Rule("PL213", Severity.ERROR, "a unit not in the unit registry")
 UNKNOWN_TAG = Rule("PL214", Severity.ERROR, "a tag outside the tag vocabulary")
@@ -91,8 +93,12 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
         if pledge.target and pledge.target.ref:
             refs.append((("target", "ref"), pledge.target.ref))
         refs += [(("related", i), r) for i, r in enumerate(pledge.related)]
+        if pledge.same_as:
+            refs.append((("same_as",), pledge.same_as))
         for keys, ref in refs:
-            if ref not in pledges:
+            if ref == pledge.id and keys[0] != "target":
+                yield ctx.at(pledge, UNKNOWN_PLEDGE, f"'{ref}' is this pledge itself", *keys)
+            elif ref not in pledges:
                 yield ctx.at(
                     pledge,
                     UNKNOWN_PLEDGE,

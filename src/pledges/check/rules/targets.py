@@ -26,11 +26,23 @@ def _coherence(pledge: Pledge) -> Iterator[tuple[str, tuple[str, ...]]]:
     if target is None or not isinstance(raw, dict):
         return
     if target.set_by:
-        extra = [k for k in ("op", "value", "stretch", "tolerance", "ref") if k in raw]
+        extra = [k for k in ("op", "value", "stretch", "tolerance", "ref", "every") if k in raw]
         if extra:
             yield f"a target set by the higher level has no {', '.join(extra)}", (extra[0],)
         return
     op, value = raw.get("op"), raw.get("value")
+    if op == "done":
+        extra = [k for k in ("value", "stretch", "tolerance", "ref", "every") if k in raw]
+        if extra:
+            yield f"a milestone (op: done) has no {', '.join(extra)}", (extra[0],)
+        return
+    if target.relative:
+        if pledge.baseline is None:
+            yield "'value: baseline' needs the pledge's 'baseline' figure", ("value",)
+        if "stretch" in raw:
+            yield "'stretch' does not go with 'value: baseline'", ("stretch",)
+    if "every" in raw:
+        yield from _recurrence(pledge)
     if "ref" in raw and "value" in raw:
         yield "give 'ref' or 'value', not both", ("ref",)
     if target.ref and target.ref == pledge.id:
@@ -59,6 +71,31 @@ def _coherence(pledge: Pledge) -> Iterator[tuple[str, tuple[str, ...]]]:
         yield "'tolerance' only goes with op 'about'", ("tolerance",)
 
 
+def _recurrence(pledge: Pledge) -> Iterator[tuple[str, tuple[str, ...]]]:
+    from pledges.judge.recurrence import is_end, is_start
+
+    target = pledge.target
+    if target is None or target.every is None:
+        return
+    every = target.every
+    if pledge.metric is not None and pledge.metric.aggregate == "sum":
+        yield "'every' judges each occurrence on its own; it does not go with a sum", ("every",)
+    if "start" not in pledge.raw or pledge.start is None:
+        yield f"'every: {every}' needs a 'start': the first {every} it covers", ("every",)
+    elif not is_start(pledge.start.start, every):
+        yield (
+            f"'every: {every}' needs 'start' at the beginning of a {every}, "
+            f"not {pledge.start.text}",
+            ("every",),
+        )
+    if pledge.deadline is not None and not is_end(pledge.deadline.end, every):
+        yield (
+            f"'every: {every}' needs the deadline at the end of a {every}, "
+            f"not {pledge.deadline.text}",
+            ("every",),
+        )
+
+
 def check(ctx: RuleContext) -> Iterator[Diagnostic]:
     """`{op: between, value: [97, 96]}` is PL240; an observation in `亿美元` on a metric in
     `亿元` is PL241; a `progress` item of 2016/2018 beside 2018 in a sum is PL243."""
@@ -66,7 +103,26 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
     for pledge in ctx.ledger.pledges:
         for message, keys in _coherence(pledge):
             yield ctx.at(pledge, INCOHERENT, message, "target", *keys)
-        if pledge.target is not None and not pledge.target.set_by and "metric" not in pledge.raw:
+        raw_metric = pledge.raw.get("metric")
+        if (
+            isinstance(raw_metric, dict)
+            and raw_metric.get("aggregate") == "sum"
+            and raw_metric.get("kind") in {"level", "rate"}
+        ):
+            yield ctx.at(
+                pledge,
+                INCOHERENT,
+                f"a sum over periods is a flow, not a {raw_metric['kind']}",
+                "metric",
+                "kind",
+                hint="write 'kind: flow' or leave 'kind' out",
+            )
+        if (
+            pledge.target is not None
+            and not pledge.target.set_by
+            and not pledge.target.milestone
+            and "metric" not in pledge.raw
+        ):
             yield ctx.at(
                 pledge,
                 NO_METRIC,
