@@ -58,7 +58,7 @@ def test_diff_defaults_to_merge_base_and_working_tree(repo: Path, run: Run) -> N
         "    + observation 2023: 8.0 (evidence: demo-report)",
         "    + observation 2023-H1: 7.2 (evidence: none)",
         "status transitions (1):",
-        "  demo/2023/gdp-growth: overdue → achieved",
+        "  demo/2023/gdp-growth: unreported → achieved",
     ]
 
 
@@ -89,7 +89,7 @@ def test_diff_between_revisions_as_json(repo: Path, run: Run) -> None:
         {"field": "target.value", "old": "5.0", "new": "6.0"}
     ]
     assert payload["transitions"] == [
-        {"id": "demo/2023/gdp-growth", "from": "overdue", "to": "achieved"}
+        {"id": "demo/2023/gdp-growth", "from": "unreported", "to": "achieved"}
     ]
 
 
@@ -132,11 +132,11 @@ def test_history_of_a_pledge(repo: Path, run: Run) -> None:
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
         "history of demo/2023/gdp-growth (statuses as of each commit's date)",
-        f"{first}  2024-01-10  Ada  added in {FILE}: target ≥5%; status overdue",
+        f"{first}  2024-01-10  Ada  added in {FILE}: target ≥5%; status unreported",
         f"{second}  2024-02-01  Bo  target changed: ≥5% → ≥6%",
         f"{second}  2024-02-01  Bo  added observation 2023: 8.0 (evidence: demo-report)",
         f"{second}  2024-02-01  Bo  added observation 2023-H1: 7.1 (evidence: none)",
-        f"{second}  2024-02-01  Bo  status: overdue → achieved",
+        f"{second}  2024-02-01  Bo  status: unreported → achieved",
     ]
 
 

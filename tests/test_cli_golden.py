@@ -24,6 +24,8 @@ CASES: dict[str, tuple[tuple[str, ...], int]] = {
     "list-markdown": (("list", "--format", "markdown", "--tag", "economy", *AS_OF), 0),
     "show": (("show", "binjiang/2024/gdp", *AS_OF), 0),
     "show-ref": (("show", "binjiang/2023/urban-income-growth", *AS_OF), 0),
+    "status-json": (("status", "--format", "json", "--by", "year", *AS_OF), 0),
+    "show-json": (("show", "binjiang/2023/new-talent", "--format", "json", *AS_OF), 0),
 }
 
 

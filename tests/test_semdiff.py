@@ -64,7 +64,7 @@ SCHOOLS = """\
     quote: 新建学校3所
     deadline: 2023
     tags: [education]
-    metric: {name: Schools opened, unit: count}
+    metric: {name: Schools opened, unit: count, kind: flow}
     target: {op: ">=", value: 3}
 """
 
@@ -93,7 +93,7 @@ PARKS = """\
     quote: 新建公园2个
     deadline: 2023
     tags: [urban]
-    metric: {name: Parks built, unit: count}
+    metric: {name: Parks built, unit: count, kind: flow}
     target: {op: ">=", value: 2}
 """
 
@@ -178,7 +178,7 @@ def test_text_diff_between_two_revisions(repo: Path) -> None:
         "    + observation 2023: 8.0 (evidence: demo-report)",
         "    + observation 2023-H1: 7.1 (evidence: none)",
         "status transitions (1):",
-        "  demo/2023/gdp-growth: overdue → achieved",
+        "  demo/2023/gdp-growth: unreported → achieved",
     ]
 
 
@@ -237,7 +237,7 @@ def test_markdown_diff_escapes_table_cells(repo: Path) -> None:
     assert lines[0] == "## Ledger changes: main → HEAD"
     assert f"| demo/2023/parks | Build 2 parks \\| gardens in 2023 | {FILE}:27 |" in lines
     assert "| demo/2023/gdp-growth | target.value | 5.0 | 6.0 |" in lines
-    assert "| demo/2023/gdp-growth | overdue | achieved |" in lines
+    assert "| demo/2023/gdp-growth | unreported | achieved |" in lines
     assert "> **Warning:** pledges are withdrawn, not deleted." in lines
     assert md("a|b_`c`\nd <x>") == "a\\|b\\_\\`c\\` d &lt;x&gt;"
 
@@ -373,11 +373,11 @@ def test_history_follows_a_pledge_through_commits(repo: Path) -> None:
     assert events is not None
     rows = [(e.commit.short, e.commit.day.isoformat(), e.commit.author, e.text) for e in events]
     assert rows == [
-        (first, "2024-01-10", "Ada", f"added in {FILE}: target ≥5%; status overdue"),
+        (first, "2024-01-10", "Ada", f"added in {FILE}: target ≥5%; status unreported"),
         (second, "2024-02-01", "Bo", "target changed: ≥5% → ≥6%"),
         (second, "2024-02-01", "Bo", "added observation 2023: 8.0 (evidence: demo-report)"),
         (second, "2024-02-01", "Bo", "added observation 2023-H1: 7.1 (evidence: none)"),
-        (second, "2024-02-01", "Bo", "status: overdue → achieved"),
+        (second, "2024-02-01", "Bo", "status: unreported → achieved"),
         (third, "2025-03-01", "Cy", "added assessment achieved as of 2024 (evidence: demo-report)"),
         (
             third,
@@ -389,7 +389,7 @@ def test_history_follows_a_pledge_through_commits(repo: Path) -> None:
     schools = pledge_history(repo / "ledger", "demo/2023/new-schools")
     assert schools is not None
     assert [e.text for e in schools] == [
-        f"added in {FILE}: target ≥3 count; status overdue",
+        f"added in {FILE}: target ≥3 count; status unreported",
         f"removed from {FILE}",
     ]
     assert pledge_history(repo / "ledger", "demo/never") is None

@@ -47,6 +47,11 @@ class ListFormat(StrEnum):
     markdown = "markdown"
 
 
+class ReportFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
 class GroupBy(StrEnum):
     jurisdiction = "jurisdiction"
     source = "source"
@@ -236,9 +241,11 @@ def make_filters(
     binding: bool | None,
 ) -> Filters:
     from pledges.judge.query import Filters
-    from pledges.judge.status import STATUSES
+    from pledges.judge.status import RENAMED, STATUSES
 
     for value in status or []:
+        if value in RENAMED:
+            fail(f"--status: '{value}' is now '{RENAMED[value]}'; use --status {RENAMED[value]}")
         if value not in STATUSES:
             fail(f"--status: '{value}' is not a status; choose from {', '.join(STATUSES)}")
     return Filters(

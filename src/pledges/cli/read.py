@@ -20,6 +20,7 @@ from pledges.cli.common import (
     LedgerOpt,
     LintFormat,
     ListFormat,
+    ReportFormat,
     SearchOpt,
     SortKey,
     SourceOpt,
@@ -141,50 +142,75 @@ def status(
     due_after: DueAfterOpt = None,
     search: SearchOpt = None,
     binding: BindingOpt = None,
+    output_format: Annotated[
+        ReportFormat,
+        typer.Option("--format", help="table, or json: the scoreboard and groups as data."),
+    ] = ReportFormat.table,
     ledger: LedgerOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
-    """The status report: a scoreboard, then pledges grouped with progress bars.
+    """The status report: the delivery rate over pledges with a verdict, a scoreboard,
+    the pledges with no verdict yet, then pledges grouped with progress bars.
 
     Example:
 
     \b
       pledges status --by source --as-of 2024-12-31
+      pledges status --format json --as-of 2024-12-31
     """
-    from pledges.present.terminal import print_status
-
     result = load_ledger(ledger)
     when = as_of_date(as_of)
     filters = make_filters(
         status, jurisdiction, tag, source, due_before, due_after, search, binding
     )
     rows = rows_for(result, when, filters, "deadline")
-    print_status(stdout(), rows, by.value, result.ledger, when.isoformat())
+    if output_format is ReportFormat.json:
+        from pledges.judge.scoreboard import report
+        from pledges.present.reports import as_json
+
+        say(as_json(report(rows, by.value, result.ledger, when.isoformat())))
+    else:
+        from pledges.present.terminal import print_status
+
+        print_status(stdout(), rows, by.value, result.ledger, when.isoformat())
     warn_if_broken(result)
 
 
 @app.command()
 def show(
     pledge_id: Annotated[str, typer.Argument(metavar="ID", help="The pledge id.")],
+    output_format: Annotated[
+        ReportFormat,
+        typer.Option("--format", help="table, or json: the pledge, its timeline and verdict."),
+    ] = ReportFormat.table,
     ledger: LedgerOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
-    """One pledge in full: quote, source, target, timeline with evidence, status and why.
+    """One pledge in full: quote, source, target, timeline with evidence, the occurrences
+    of a recurring target, status and why.
 
     Example:
 
     \b
       pledges show binjiang/2023/gdp-growth --as-of 2024-12-31
+      pledges show binjiang/2023/gdp-growth --format json
     """
     from pledges.check.rules.references import did_you_mean
     from pledges.judge.query import Filters
-    from pledges.present.terminal import print_pledge
 
     result = load_ledger(ledger)
     rows = [r for r in rows_for(result, as_of_date(as_of), Filters()) if r.pledge.id == pledge_id]
     if not rows:
         hint = did_you_mean(pledge_id, result.ledger.pledge_index())
         fail(f"no pledge '{pledge_id}' in the ledger" + (f"; {hint}" if hint else ""))
+    if output_format is ReportFormat.json:
+        from pledges.judge.query import detail
+        from pledges.present.reports import as_json
+
+        say(as_json(detail(rows[0])))
+        return
+    from pledges.present.terminal import print_pledge
+
     print_pledge(stdout(), rows[0])
 
 

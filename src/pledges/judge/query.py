@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from pledges.judge.status import STATUSES, Context, Evaluation, evaluate
-from pledges.model.ledger import Observation, Pledge
+from pledges.judge.status import STATUSES, VERDICTS, Context, Evaluation, Figure, evaluate
+from pledges.model.ledger import Evidence, Observation, Pledge
 from pledges.model.registries import within
 from pledges.read.loader import LoadResult
 
@@ -95,11 +96,35 @@ def sort_rows(rows: Sequence[Row], key: str) -> list[Row]:
 def _observation(obs: Observation | None) -> dict[str, Any] | None:
     if obs is None:
         return None
-    return {
+    out: dict[str, Any] = {
         "period": obs.period.text if obs.period else None,
         "value": obs.value if obs.value is not None else obs.level,
         "unit": obs.unit,
     }
+    if obs.bound:
+        out["bound"] = obs.bound
+    if obs.approx:
+        out["approx"] = True
+    return out
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _figure(fig: Figure | None) -> dict[str, Any] | None:
+    if fig is None:
+        return None
+    out: dict[str, Any] = {"value": fig.value, "period": fig.period.text, "final": fig.final}
+    if not fig.exact:
+        low, high = fig.interval
+        out["low"], out["high"] = _finite(low), _finite(high)
+    return out
+
+
+def _evidence(items: Sequence[Evidence]) -> list[dict[str, Any]]:
+    fields = ("source", "url", "title", "quote")
+    return [{k: getattr(e, k) for k in fields if getattr(e, k) is not None} for e in items]
 
 
 def record(row: Row) -> dict[str, Any]:
@@ -128,21 +153,58 @@ def record(row: Row) -> dict[str, Any]:
             "name": metric.name,
             "unit": metric.unit,
             "aggregate": metric.aggregate,
-            "kind": metric.kind,
+            "kind": pledge.kind,
+            "better": metric.better,
         },
         "target": dict(raw_target) if isinstance(raw_target, dict) else None,
         "target_value": evaluation.target_value,
         "baseline": _observation(pledge.baseline),
-        "latest": None
-        if fig is None
-        else {
-            "value": fig.value,
-            "period": fig.period.text,
-            "final": fig.final,
-        },
+        "latest": _figure(fig),
         "progress": evaluation.progress,
         "status": evaluation.status,
         "computed_status": evaluation.computed_status,
+        "verdict": evaluation.status in VERDICTS,
         "stretch_met": evaluation.stretch_met,
         "explanation": evaluation.explanation,
+        "occurrences": [
+            {
+                "period": o.period.text,
+                "status": o.status,
+                "figure": _figure(o.figure),
+                "explanation": o.explanation,
+            }
+            for o in evaluation.occurrences
+        ],
+        "related": list(pledge.related),
+        "same_as": pledge.same_as,
     }
+
+
+def detail(row: Row) -> dict[str, Any]:
+    """`pledges show --format json`: the record plus the timeline and the assessment."""
+    pledge = row.pledge
+    out = record(row)
+    timeline = []
+    for obs in pledge.progress:
+        item = _observation(obs) or {}
+        if obs.done is not None:
+            item["done"] = obs.done
+        if obs.outcome:
+            item["outcome"] = True
+        item["note"] = obs.note
+        item["evidence"] = _evidence(obs.evidence)
+        timeline.append(item)
+    out["timeline"] = timeline
+    out["note"] = pledge.note
+    assessment = pledge.assessment
+    out["assessment"] = (
+        None
+        if assessment is None
+        else {
+            "status": assessment.status,
+            "as_of": assessment.as_of.text if assessment.as_of else None,
+            "rationale": assessment.rationale,
+            "evidence": _evidence(assessment.evidence),
+        }
+    )
+    return out

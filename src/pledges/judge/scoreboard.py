@@ -1,16 +1,28 @@
-"""The status report's data: a scoreboard and groups of evaluated pledges."""
+"""The status report's data: a scoreboard and groups of evaluated pledges.
+
+The scoreboard keeps verdicts apart from everything else. The **delivery rate** is
+taken over the pledges with a verdict only: `(achieved + ½ × partly) / (achieved +
+partly + missed)` — a pledge delivered in part counts as half a delivery. Pledges
+`unreported` (deadline passed, no outcome in the ledger) and `unrated` (no rule can
+rate them) have **no verdict yet** and are never counted as failures; `on_track`,
+`at_risk` and `pending` are **in progress**. An entry with `same_as` restates another
+pledge in the same rows and is counted once, as that pledge.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from pledges.judge.query import Row
-from pledges.judge.status import STATUSES
+from pledges.judge.query import Row, record
+from pledges.judge.status import IN_PROGRESS, NO_VERDICT, STATUSES, VERDICTS
 from pledges.model.ledger import Ledger
 
 GROUPINGS = ("jurisdiction", "source", "tag", "year")
+REPORT_VERSION = 1
+PARTLY_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -19,21 +31,72 @@ class Scoreboard:
     counts: dict[str, int]
     binding: dict[str, int]
     expected: dict[str, int]
+    restatements: int = 0
 
     def share(self, status: str) -> float:
         return self.counts.get(status, 0) / self.total if self.total else 0.0
 
+    def count(self, statuses: Sequence[str]) -> int:
+        return sum(self.counts.get(s, 0) for s in statuses)
+
+    @property
+    def with_verdict(self) -> int:
+        return self.count(VERDICTS)
+
+    @property
+    def no_verdict(self) -> int:
+        return self.count(NO_VERDICT)
+
+    @property
+    def in_progress(self) -> int:
+        return self.count(IN_PROGRESS)
+
+    @property
+    def delivery_rate(self) -> float | None:
+        """(achieved + ½ partly) over the pledges with a verdict; None without any."""
+        if not self.with_verdict:
+            return None
+        delivered = self.counts.get("achieved", 0) + PARTLY_WEIGHT * self.counts.get("partly", 0)
+        return delivered / self.with_verdict
+
+    def as_dict(self) -> dict[str, Any]:
+        def part(statuses: Sequence[str]) -> dict[str, int]:
+            return {s: self.counts.get(s, 0) for s in statuses}
+
+        rate = self.delivery_rate
+        return {
+            "total": self.total,
+            "delivery_rate": None if rate is None else round(rate, 4),
+            "verdicts": {**part(VERDICTS), "total": self.with_verdict},
+            "in_progress": {**part(IN_PROGRESS), "total": self.in_progress},
+            "no_verdict": {**part(NO_VERDICT), "total": self.no_verdict},
+            "withdrawn": self.counts.get("withdrawn", 0),
+            "counts": dict(self.counts),
+            "binding": dict(self.binding),
+            "expected": dict(self.expected),
+            "restatements": self.restatements,
+        }
+
+
+def counted(rows: Sequence[Row]) -> list[Row]:
+    """The rows less restatements (`same_as`) of a pledge that is among them."""
+    ids = {row.pledge.id for row in rows}
+    return [row for row in rows if row.pledge.same_as not in ids]
+
 
 def scoreboard(rows: Sequence[Row]) -> Scoreboard:
-    counts = Counter(row.evaluation.status for row in rows)
-    binding = Counter(row.evaluation.status for row in rows if row.pledge.binding)
-    expected = Counter(row.evaluation.status for row in rows if not row.pledge.binding)
+    kept = counted(rows)
+    counts = Counter(row.evaluation.status for row in kept)
+    binding = Counter(row.evaluation.status for row in kept if row.pledge.binding)
+    expected = Counter(row.evaluation.status for row in kept if not row.pledge.binding)
     order = {s: i for i, s in enumerate(STATUSES)}
 
     def ordered(counter: Counter[str]) -> dict[str, int]:
         return dict(sorted(counter.items(), key=lambda kv: order.get(kv[0], 99)))
 
-    return Scoreboard(len(rows), ordered(counts), ordered(binding), ordered(expected))
+    return Scoreboard(
+        len(kept), ordered(counts), ordered(binding), ordered(expected), len(rows) - len(kept)
+    )
 
 
 def group(rows: Sequence[Row], by: str, ledger: Ledger) -> list[tuple[str, list[Row]]]:
@@ -43,6 +106,24 @@ def group(rows: Sequence[Row], by: str, ledger: Ledger) -> list[tuple[str, list[
         for label in _labels(row, by, ledger):
             groups.setdefault(label, []).append(row)
     return sorted(groups.items(), key=lambda kv: kv[0])
+
+
+def report(rows: Sequence[Row], by: str, ledger: Ledger, as_of: str) -> dict[str, Any]:
+    """`pledges status --format json`: the scoreboard, then each group with its pledges."""
+    return {
+        "version": REPORT_VERSION,
+        "as_of": as_of,
+        "by": by,
+        "scoreboard": scoreboard(rows).as_dict(),
+        "groups": [
+            {
+                "title": title,
+                "scoreboard": scoreboard(members).as_dict(),
+                "pledges": [record(row) for row in members],
+            }
+            for title, members in group(rows, by, ledger)
+        ],
+    }
 
 
 def _labels(row: Row, by: str, ledger: Ledger) -> list[str]:

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from pledges.judge.query import Row, record
 from pledges.judge.scoreboard import Scoreboard, group, scoreboard
-from pledges.judge.status import describe_target, format_number
+from pledges.judge.status import NO_VERDICT, VERDICTS, describe_target, format_number
 from pledges.model.diagnostics import Diagnostic
 from pledges.model.ledger import Ledger, Observation, Pledge
 from pledges.present.escape import csv as csv_out
@@ -27,7 +27,7 @@ STYLES = {
     "on_track": "cyan",
     "at_risk": "yellow",
     "pending": "blue",
-    "overdue": "magenta",
+    "unreported": "magenta",
     "partly": "yellow",
     "unrated": "dim",
     "withdrawn": "dim",
@@ -149,6 +149,8 @@ def scoreboard_table(board: Scoreboard) -> Table:
     table.add_column("binding", justify="right")
     table.add_column("expected", justify="right")
     for status, count in board.counts.items():
+        if status in NO_VERDICT:
+            continue  # listed apart: no verdict yet is not a result
         table.add_row(
             status_text(status),
             str(count),
@@ -157,6 +159,24 @@ def scoreboard_table(board: Scoreboard) -> Table:
             str(board.expected.get(status, 0)),
         )
     return table
+
+
+def delivery_line(board: Scoreboard) -> Text:
+    """`Delivery rate 67% of 3 with a verdict (2 achieved, 0 partly, 1 missed)`; partly
+    counts as half a delivery (judge/scoreboard.py)."""
+    rate = board.delivery_rate
+    if rate is None:
+        return Text("Delivery rate: no pledge has a verdict yet")
+    parts = ", ".join(f"{board.counts.get(s, 0)} {s}" for s in VERDICTS)
+    return Text(f"Delivery rate {rate:.0%} of {board.with_verdict} with a verdict ({parts})")
+
+
+def no_verdict_line(board: Scoreboard) -> Text | None:
+    """`No verdict yet (not failures): 1 unreported, 1 unrated`."""
+    if not board.no_verdict:
+        return None
+    parts = [f"{board.counts[s]} {s}" for s in NO_VERDICT if board.counts.get(s, 0)]
+    return Text("No verdict yet (not failures): " + ", ".join(parts))
 
 
 def group_title(title: str, rows: Sequence[Row]) -> Text:
@@ -186,7 +206,12 @@ def print_status(
     console: Console, rows: Sequence[Row], by: str, ledger: Ledger, as_of: str
 ) -> None:
     console.print(Text(f"Pledges as of {as_of}", style="bold"))
-    console.print(scoreboard_table(scoreboard(rows)))
+    board = scoreboard(rows)
+    console.print(delivery_line(board))
+    console.print(scoreboard_table(board))
+    waiting = no_verdict_line(board)
+    if waiting is not None:
+        console.print(waiting)
     for title, members in group(rows, by, ledger):
         console.print()
         console.print(group_title(title, members))
@@ -235,6 +260,13 @@ def print_pledge(console: Console, row: Row) -> None:
         console.print(Text(f"  {clean(_obs_text(obs))}"))
         for text in _evidence_lines(obs.evidence):
             console.print(Text(text, style="dim"))
+    if evaluation.occurrences:
+        console.print(Text("occurrences", style="bold"))
+        for occurrence in evaluation.occurrences:
+            entry = Text(f"  {occurrence.period.text}  ")
+            entry.append_text(status_text(occurrence.status))
+            entry.append(f"  {clean(occurrence.explanation)}")
+            console.print(entry)
     if pledge.assessment:
         assessment = pledge.assessment
         as_of = assessment.as_of.text if assessment.as_of else "?"
@@ -267,8 +299,10 @@ def _metric_text(pledge: Pledge) -> str | None:
     extra = []
     if metric.aggregate == "sum":
         extra.append("summed over the period")
-    if metric.kind == "rate":
-        extra.append("rate")
+    if pledge.kind in {"rate", "flow"}:
+        extra.append(pledge.kind)
+    if metric.better:
+        extra.append(f"{metric.better} is better")
     suffix = f" ({', '.join(extra)})" if extra else ""
     return f"{metric.name} [{metric.unit}]{suffix}"
 
@@ -279,7 +313,12 @@ def _obs_text(obs: Observation | None) -> str | None:
     value = format_number(obs.value) if obs.value is not None else (obs.level or "?")
     unit = f" {obs.unit}" if obs.unit else ""
     period = obs.period.text if obs.period else "?"
-    text = f"{period}: {value}{unit}"
+    if obs.done is not None and obs.value is None:
+        text = f"{period}: {'done' if obs.done else 'not done'}"
+    else:
+        shown = {"lower": "above ", "upper": "below "}.get(obs.bound or "", "")
+        shown += "about " if obs.approx and not obs.bound else ""
+        text = f"{period}: {shown}{value}{unit}"
     if obs.outcome:
         text += " (reported as the outcome)"
     if obs.note:

@@ -24,11 +24,11 @@ MISFIT = Rule("PL284", Severity.ERROR, "an observation that does not fit its tar
 V1_ABOUT = Rule("PL285", Severity.WARNING, "a v1 `about` whose default tolerance changed in v2")
 RULES = (BASELINE_MEETS, FLOW_WORDS, BEFORE_PERIOD, MISFIT, V1_ABOUT)
 
-# 新增 (add), 新引进 (newly attract), 新开工 (newly start building), 完成…投资 (complete …
-# of investment), 全年 (in the whole year): amounts per period, not standing levels.
+# 新增 (add), 新引进 (newly attract), 新开工 (newly start building), 新建 (newly build),
+# 完成…投资 (complete … of investment): amounts per period, not standing levels.
 FLOW_QUOTE = re.compile(
     r"新增|新引进|新开工|新招引|新培育|新认定|新建|新落地|新入选|新获批|新创建|新投运|新改造|"
-    r"新开发|新设|新上|新招|全年|年度|完成.{0,12}投资"
+    r"新开业|新开发|新设|新上|新招|完成.{0,12}投资"
 )
 
 
