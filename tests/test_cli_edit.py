@@ -168,7 +168,7 @@ def test_assess(run: Run, tmp_path: Path) -> None:
     assert bad.exit_code == 1
     assert bad.stderr == (
         "ledger/a.yaml:18:1: PL104 error new assessment, status: 'status' must be one of "
-        "achieved, missed, partly, on_track, at_risk, withdrawn; got 'done'\n"
+        "achieved, missed, partly, on_track, at_risk, unreported, withdrawn; got 'done'\n"
         "pledges: nothing was written; ledger/a.yaml is unchanged\n"
     )
 

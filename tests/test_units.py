@@ -119,7 +119,7 @@ def test_baseline_unit_alias_converts(ledger: Callable[..., Path], chdir_tmp: Pa
 
 def test_percent_alias_keeps_the_percent_tolerance(judge: Callable[..., tuple[str, str]]) -> None:
     status, why = judge(pledge("'%'", "{op: about, value: 10}", ("2025", "9.6")))
-    assert (status, why) == ("achieved", "achieved: 9.6% for 2025 meets about 10%")
+    assert (status, why) == ("achieved", "achieved: 9.6% for 2025 is within about 10% (±0.5)")
 
 
 def test_unknown_traditional_unit_gets_a_hint(check: Callable[..., list[Finding]]) -> None:
@@ -189,8 +189,8 @@ WATER = '{op: "<=", value: III}'
         ("Ⅱ", "achieved", "achieved: 2 water-class for 2025 meets ≤3 water-class"),
         ("III", "achieved", "achieved: 3 water-class for 2025 meets ≤3 water-class"),
         ("2", "achieved", "achieved: 2 water-class for 2025 meets ≤3 water-class"),
-        ("Ⅳ", "missed", "missed: 4 water-class for 2025 falls short of ≤3 water-class"),
-        ("劣Ⅴ", "missed", "missed: 6 water-class for 2025 falls short of ≤3 water-class"),
+        ("Ⅳ", "missed", "missed: 4 water-class for 2025 exceeds ≤3 water-class"),
+        ("劣Ⅴ", "missed", "missed: 6 water-class for 2025 exceeds ≤3 water-class"),
     ],
 )
 def test_water_classes_order_by_rank(

@@ -7,7 +7,7 @@ prints its diagnostics and exits 1 with the file untouched.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -26,11 +26,34 @@ from pledges.cli.common import (
     optional_date,
     say,
 )
+from pledges.cli.entries import (
+    ApproxOpt,
+    BaselineFlagOpt,
+    BaselineOpt,
+    BaselineQuoteOpt,
+    BaselineSourceOpt,
+    BaselineUrlOpt,
+    BetterOpt,
+    BoundOpt,
+    DoneOpt,
+    EveryOpt,
+    KindOpt,
+    NoteOpt,
+    RelatedOpt,
+    SameAsOpt,
+    baseline_entry,
+    before_period,
+    check_op,
+    figure_option,
+    figure_options,
+    ledger_dir,
+    numbers,
+    unit_option,
+)
 
 if TYPE_CHECKING:
     from pledges.edit.session import Edit, Loaded
     from pledges.model.diagnostics import Diagnostic
-    from pledges.model.registries import Unit
 
 QuoteOpt = Annotated[
     str, typer.Option("--quote", help="The evidence, verbatim in the source's language.")
@@ -107,49 +130,19 @@ def _pledge_file(result: Any, pledge_id: str) -> Path:
     return found
 
 
-def _unit(units: Mapping[str, Unit], name: str | None, option: str = "--unit") -> Unit | None:
-    """The unit an option names (an alias names its unit); a usage error when unknown."""
-    from pledges.model.registries import suggest_unit
-
-    if name is None:
-        return None
-    unit = units.get(name)
-    if unit is None:
-        close = suggest_unit(name, units)
-        hint = f"did you mean '{close}'?" if close else "add it to units.yaml"
-        fail(f"{option}: unknown unit '{name}' ({hint})")
-    if unit.id != name:
-        from pledges.present.escape.terminal import text as clean
-
-        say(clean(f"unit '{name}' is written as '{unit.id}'"))
-    return unit
-
-
-def _figure(text: str, unit: Unit | None, option: str) -> float | int | str:
-    from pledges.edit.emit import figure
-
-    value = figure(text, unit)
-    if value is None:
-        if unit is not None and unit.ordinal:
-            levels = ", ".join(unit.levels)
-            fail(f"{option}: '{text}' is not a level of unit '{unit.id}' ({levels})")
-        fail(f"{option}: '{text}' is not a finite number")
-    return value
-
-
 @app.command()
 def observe(
     pledge_id: Annotated[str, typer.Argument(metavar="ID", help="The pledge id.")],
     period: Annotated[
         str, typer.Option("--period", help="Period of the figure, e.g. 2023 or 2016/2020.")
     ],
+    quote: QuoteOpt,
     value: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--value", help="The figure: a finite number, or a level of an ordinal unit (III)."
         ),
-    ],
-    quote: QuoteOpt,
+    ] = None,
     source: SourceIdOpt = None,
     url: UrlOpt = None,
     title: TitleOpt = None,
@@ -162,6 +155,10 @@ def observe(
     outcome: Annotated[
         bool, typer.Option("--outcome", help="The source reports this as the final outcome.")
     ] = False,
+    done: DoneOpt = None,
+    bound: BoundOpt = None,
+    approx: ApproxOpt = False,
+    baseline: BaselineFlagOpt = False,
     ledger: LedgerOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
@@ -172,25 +169,42 @@ def observe(
     \b
       pledges observe binjiang/2024/schools --period 2024 --value 5 \\
         --source binjiang-2025-plan-report --quote 投用学校5所
+      pledges observe xiaoshan/2023/retail-sales --period 2023 --value 1000 \\
+        --bound lower --source xiaoshan-2024-work-report --quote 突破1000亿元
+      pledges observe binjiang/2024/power-facilities --period 2024-08 --done \\
+        --source binjiang-2025-plan-report --quote 8月投入使用
     """
     from pledges.edit import emit, splice
+    from pledges.model.periods import PeriodError, parse_period
 
+    figure_options(value, done, bound, approx, baseline, outcome)
+    try:
+        when_period = parse_period(emit.period(period), allow_span=True)
+    except PeriodError as exc:
+        fail(f"--period: {exc}")
     proof = _evidence(quote, source, url, title, when)
     result = load_ledger(ledger)
     path = _pledge_file(result, pledge_id)
     units = result.ledger.units
-    reported = _unit(units, unit)
+    reported = unit_option(units, unit)
     pledge = result.ledger.pledge_index()[pledge_id]
     metric_unit = units.get(pledge.metric.unit or "") if pledge.metric else None
-    figure = _figure(value, reported or metric_unit, "--value")
-    item = emit.observation(
-        period,
-        figure,
-        proof,
-        unit=reported.id if reported else None,
-        note=note,
-        outcome=outcome,
-    )
+    figure = figure_option(value, reported or metric_unit, "--value") if value is not None else None
+    shape: dict[str, Any] = {"unit": reported.id if reported else None, "note": note}
+    shape |= {"bound": bound.value if bound else None, "approx": approx}
+    if baseline:
+        item = emit.observation(period, figure, proof, **shape)
+        _apply(
+            path,
+            result.ledger.root,
+            as_of,
+            lambda loaded: splice.plan_baseline(loaded, pledge_id, item),
+        )
+        return
+    early = before_period(result, pledge_id, when_period)
+    if early is not None:
+        _refuse([early])
+    item = emit.observation(period, figure, proof, outcome=outcome, done=done, **shape)
     _apply(
         path,
         result.ledger.root,
@@ -204,7 +218,10 @@ def assess(
     pledge_id: Annotated[str, typer.Argument(metavar="ID", help="The pledge id.")],
     status: Annotated[
         str,
-        typer.Option("--status", help="achieved, missed, partly, on_track, at_risk or withdrawn."),
+        typer.Option(
+            "--status",
+            help="achieved, missed, partly, on_track, at_risk, unreported or withdrawn.",
+        ),
     ],
     rationale: Annotated[
         str, typer.Option("--rationale", help="The verdict's reason, one sentence.")
@@ -290,7 +307,8 @@ def new(
     deadline: Annotated[str | None, typer.Option("--deadline", help="The target's period.")] = None,
     made: Annotated[str | None, typer.Option("--made", help="When it was made.")] = None,
     start: Annotated[
-        str | None, typer.Option("--start", help="First period the target covers.")
+        str | None,
+        typer.Option("--start", help="First period the target covers (required with --every)."),
     ] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).")] = None,
     binding: Annotated[
@@ -303,11 +321,18 @@ def new(
         str | None, typer.Option("--unit", help="The metric's unit (an alias names its unit).")
     ] = None,
     aggregate: Annotated[str | None, typer.Option("--aggregate", help="latest or sum.")] = None,
-    kind: Annotated[str | None, typer.Option("--kind", help="level or rate.")] = None,
-    op: Annotated[str | None, typer.Option("--op", help=">=, >, <=, <, about or between.")] = None,
+    kind: KindOpt = None,
+    better: BetterOpt = None,
+    op: Annotated[
+        str | None, typer.Option("--op", help=">=, >, <=, <, about, between, or done.")
+    ] = None,
     value: Annotated[
         list[str] | None,
-        typer.Option("--value", help="Target value, a number or a level (twice for between)."),
+        typer.Option(
+            "--value",
+            help="Target value, a number or a level (twice for between; 'baseline' for "
+            "relative to it).",
+        ),
     ] = None,
     stretch: Annotated[str | None, typer.Option("--stretch", help="The 力争 level.")] = None,
     tolerance: Annotated[
@@ -316,9 +341,17 @@ def new(
     ref: Annotated[
         str | None, typer.Option("--ref", help="Target: in step with this pledge.")
     ] = None,
+    every: EveryOpt = None,
     set_by_higher_level: Annotated[
         bool, typer.Option("--set-by-higher-level", help="Target set by the higher level.")
     ] = False,
+    baseline: BaselineOpt = None,
+    baseline_quote: BaselineQuoteOpt = None,
+    baseline_source: BaselineSourceOpt = None,
+    baseline_url: BaselineUrlOpt = None,
+    related: RelatedOpt = None,
+    same_as: SameAsOpt = None,
+    note: NoteOpt = None,
     ledger: LedgerOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
@@ -331,24 +364,36 @@ def new(
     \b
       pledges new --file ledger/cn/zhejiang/hangzhou/binjiang/2024-plan-report.yaml \\
         --title "Open 5 schools in 2024" --quote 投用学校5所 --deadline 2024 \\
-        --metric-name "Schools opened" --unit count --op ">=" --value 5 --tag education
+        --metric-name "Schools opened" --unit count --kind flow --op ">=" --value 5 \\
+        --baseline 2023=11 --baseline-quote 全年新投用学校11所 \\
+        --baseline-source binjiang-2024-plan-report --tag education
+      pledges new --file ledger/cn/x/2024-plan.yaml --title "Open the hall by September" \\
+        --quote 9月投入使用 --deadline 2024-09 --op done
+      pledges new --file ledger/cn/x/14th-fyp.yaml --title "Three drills every year" \\
+        --quote 每年不少于三次 --start 2021 --deadline 2025 --every year \\
+        --metric-name Drills --unit count --op ">=" --value 3
     """
     from pledges.edit import emit, session, splice
     from pledges.present.escape.terminal import text as clean
 
     if not file.exists() and not file.is_symlink():
         fail(f"{file}: no such file", EXIT_UNREADABLE)
-    root = _ledger_dir(ledger) if ledger else None
+    check_op(op, value, set_by_higher_level)
+    root = ledger_dir(ledger) if ledger else None
     asked = _ask_missing({"title": title, "quote": quote, "deadline": deadline})
+    base = baseline_entry(baseline, baseline_quote, baseline_source, baseline_url)
     loaded = session.open_for_edit(file, as_of_date(as_of), root)
     if isinstance(loaded, list):
         _refuse(loaded)
-    metric_unit = _unit(loaded.result.ledger.units, unit)
+    metric_unit = unit_option(loaded.result.ledger.units, unit)
     if metric_unit is not None:
         unit = metric_unit.id
-    values = [_figure(text, metric_unit, "--value") for text in value or []]
-    stretches = [_figure(stretch, metric_unit, "--stretch")] if stretch else []
-    tolerances = _numbers({"--tolerance": [tolerance] if tolerance else []})["--tolerance"]
+    values: list[float | int | str] = [
+        text if text == "baseline" else figure_option(text, metric_unit, "--value")
+        for text in value or []
+    ]
+    stretches = [figure_option(stretch, metric_unit, "--stretch")] if stretch else []
+    tolerances = numbers({"--tolerance": [tolerance] if tolerance else []})["--tolerance"]
     if not pledge_id:
         pledge_id = splice.propose_id(loaded, asked["title"], metric_name)
         say(clean(f"proposed id: {pledge_id}"))
@@ -363,7 +408,13 @@ def new(
         start=start,
         binding=binding,
         tags=tag or [],
-        metric={"name": metric_name, "unit": unit, "aggregate": aggregate, "kind": kind},
+        metric={
+            "name": metric_name,
+            "unit": unit,
+            "aggregate": aggregate,
+            "kind": kind.value if kind else None,
+            "better": better.value if better else None,
+        },
         target=emit.target_entry(
             op,
             values,
@@ -371,32 +422,14 @@ def new(
             tolerances,
             ref,
             set_by_higher_level,
+            every.value if every else None,
         ),
+        baseline=base,
+        related=related or [],
+        same_as=same_as,
+        note=note,
     )
     _apply(file, str(root or ""), as_of, lambda fresh: splice.plan_new(fresh, entry))
-
-
-def _ledger_dir(ledger: str) -> Path:
-    from pledges.read.loader import LedgerNotFoundError, find_ledger
-
-    try:
-        return find_ledger(ledger, Path.cwd())
-    except LedgerNotFoundError as exc:
-        fail(str(exc))
-
-
-def _numbers(options: dict[str, list[str]]) -> dict[str, list[float | int]]:
-    from pledges.edit.emit import number
-
-    out: dict[str, list[float | int]] = {}
-    for option, texts in options.items():
-        out[option] = []
-        for text in texts:
-            parsed = number(text)
-            if parsed is None:
-                fail(f"{option}: '{text}' is not a finite number")
-            out[option].append(parsed)
-    return out
 
 
 @app.command()

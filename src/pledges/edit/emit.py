@@ -29,6 +29,7 @@ PLEDGE_KEYS = (
     "progress",
     "assessment",
     "related",
+    "same_as",
     "note",
 )
 SOURCE_KEYS = (
@@ -252,22 +253,34 @@ def figure(text: str, unit: Unit | None) -> float | int | str | None:
 
 def observation(
     when: str | int,
-    value: float | int | str,
-    proof: dict[str, Any],
+    value: float | int | str | None,
+    proof: dict[str, Any] | None,
     *,
     unit: str | None = None,
     note: str | None = None,
     outcome: bool = False,
+    done: bool | None = None,
+    bound: str | None = None,
+    approx: bool = False,
 ) -> dict[str, Any]:
-    """A progress item in the ledger's key order."""
-    item: dict[str, Any] = {"period": period(when), "value": value}
+    """A progress item (or, without evidence, a baseline) in the ledger's key order."""
+    item: dict[str, Any] = {"period": period(when)}
+    if value is not None:
+        item["value"] = value
+    if bound is not None:
+        item["bound"] = bound
+    if approx:
+        item["approx"] = True
     if unit is not None:
         item["unit"] = unit
     if outcome:
         item["outcome"] = True
+    if done is not None:
+        item["done"] = done
     if note is not None:
         item["note"] = note
-    item["evidence"] = [proof]
+    if proof is not None:
+        item["evidence"] = [proof]
     return item
 
 
@@ -284,21 +297,25 @@ def target_entry(
     tolerance: Sequence[float | int],
     ref: str | None,
     set_by_higher_level: bool,
+    every: str | None = None,
 ) -> dict[str, Any] | None:
-    """A target mapping from command-line options; None for a qualitative pledge."""
+    """A target mapping from command-line options; None for a qualitative pledge.
+    A value may be the word `baseline` (a target relative to the pledge's baseline)."""
     if set_by_higher_level:
         return {"set_by": "higher-level"}
     target: dict[str, Any] = {}
     if op is not None:
         target["op"] = op
-    if ref is not None:
-        target["ref"] = ref
     if values:
         target["value"] = list(values) if len(values) > 1 else values[0]
     if stretch:
         target["stretch"] = stretch[0]
     if tolerance:
         target["tolerance"] = tolerance[0]
+    if ref is not None:
+        target["ref"] = ref
+    if every is not None:
+        target["every"] = every
     return target or None
 
 
@@ -314,6 +331,10 @@ def pledge_entry(
     tags: Sequence[str] = (),
     metric: dict[str, str | None] | None = None,
     target: dict[str, Any] | None = None,
+    baseline: dict[str, Any] | None = None,
+    related: Sequence[str] = (),
+    same_as: str | None = None,
+    note: str | None = None,
 ) -> dict[str, Any]:
     """A new pledge in canonical key order; unset fields are left out."""
     fields: dict[str, Any] = {
@@ -326,6 +347,10 @@ def pledge_entry(
         "binding": binding,
         "tags": list(tags) or None,
         "metric": {k: v for k, v in (metric or {}).items() if v is not None} or None,
+        "baseline": baseline,
         "target": target,
+        "related": list(related) or None,
+        "same_as": same_as,
+        "note": note,
     }
     return {key: fields[key] for key in PLEDGE_KEYS if fields.get(key) is not None}

@@ -254,6 +254,36 @@ def plan_assess(
     return verify(loaded, splice, expected, f"assessment of {pledge_id}", (*path, "assessment"))
 
 
+def plan_baseline(
+    loaded: Loaded, pledge_id: str, baseline: dict[str, Any]
+) -> Edit | list[Diagnostic]:
+    """Record a pledge's baseline; a pledge that has one keeps it (edit it by hand)."""
+    path = _pledge_path(loaded, pledge_id)
+    if isinstance(path, Diagnostic):
+        return [path]
+    pledge = _get(loaded.doc.data, path)
+    if "baseline" in pledge:
+        line, column = loaded.doc.position((*path, "baseline"), key=True)
+        return [
+            refusal(
+                loaded.name,
+                REFUSED,
+                f"'{pledge_id}' already has a baseline",
+                "change it in the file if the new figure replaces it",
+                line,
+                column,
+            )
+        ]
+    slot = _key_slot(loaded, path, "baseline", PLEDGE_KEYS)
+    if isinstance(slot, Diagnostic):
+        return [slot]
+    indent = loaded.doc.position((*path, "id"), key=True)[1] - 1
+    splice = Splice(slot[0], slot[0] - 1, mapping_lines({"baseline": baseline}, indent))
+    expected = copy.deepcopy(loaded.doc.data)
+    expected["pledges"][path[1]] = _insert_key(_get(expected, path), "baseline", baseline, slot[1])
+    return verify(loaded, splice, expected, f"baseline {baseline.get('period')} of {pledge_id}")
+
+
 def plan_new(loaded: Loaded, pledge: dict[str, Any]) -> Edit | list[Diagnostic]:
     """Append a pledge to the file; its id must be new to the whole ledger."""
     from pledges.check.rules.ids import normalize_id

@@ -251,12 +251,13 @@ def judge_window(pledge: Pledge, window: Window, as_of: date, context: Context) 
     if fig is not None and fig.final:
         return _final(pledge, fig, goal)
     if passed:
-        latest = ""
+        latest, met = "", None
         if fig is not None:
             latest = f"; latest figure {describe_figure(pledge, fig)} for {fig.period.text}"
-        return Verdict(
-            "unreported", f"deadline {window.text} passed with no figure for it{latest}", fig, goal
-        )
+            found = meeting_range(pledge, target, goal)
+            met = found.settles(*fig.interval) if found else None  # for progress only
+        why = f"deadline {window.text} passed with no figure for it{latest}"
+        return Verdict("unreported", why, fig, goal, met)
     if fig is None:
         return Verdict("pending", f"deadline {window.text} ahead; no figure yet", None, goal)
     if goal is None:

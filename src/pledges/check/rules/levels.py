@@ -27,6 +27,8 @@ def _values(pledge: Pledge) -> Iterator[tuple[Keys, Any, str | None]]:
     if isinstance(target, dict):
         for key in ("value", "stretch"):
             value = target.get(key)
+            if key == "value" and value == "baseline":
+                continue  # a target relative to the pledge's baseline (format v2)
             if isinstance(value, list):
                 for index, item in enumerate(value):
                     yield ("target", key, index), item, metric_unit
