@@ -73,6 +73,8 @@ def test_a_level_whose_baseline_already_meets_the_target(findings: Findings) -> 
         )
     ]
     assert findings(body.replace("unit: 万平方米", "unit: 万平方米, kind: flow")) == []
+    # a level to keep (保持…以上) says so by writing its kind
+    assert findings(body.replace("unit: 万平方米", "unit: 万平方米, kind: level")) == []
 
 
 def test_a_figure_from_before_the_pledge_sits_in_progress(findings: Findings) -> None:

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 from pledges.model.ledger import Pledge, Target
+from pledges.model.registries import PERCENT_UNITS
 
 INF = math.inf
 _SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
@@ -35,9 +36,10 @@ def unit_label(pledge: Pledge) -> str:
 
 
 def default_tolerance(pledge: Pledge, value: float) -> float:
-    """±0.5 percentage points for a rate, else ±5% of the value (docs: "about")."""
+    """±0.5 percentage points for a rate or a figure in percent, else ±5% of the value
+    (docs/ledger-format.md, "about")."""
     unit = pledge.metric.unit if pledge.metric else None
-    if pledge.kind == "rate" or unit == "percentage-points":
+    if pledge.kind == "rate" or unit in PERCENT_UNITS:
         return RATE_TOLERANCE
     return abs(value) * SHARE_TOLERANCE
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from pledges.check.rules import Rule, RuleContext
 from pledges.judge.figures import before_period, in_unit
-from pledges.judge.targets import RATE_TOLERANCE, meets
+from pledges.judge.targets import default_tolerance, meets
 from pledges.model.diagnostics import Diagnostic, Severity
 from pledges.model.ledger import CURRENT_FORMAT, Pledge
 
@@ -49,7 +49,8 @@ def _numeric(pledge: Pledge) -> bool:
 
 def check(ctx: RuleContext) -> Iterator[Diagnostic]:
     """`quote: 新增绿地20万方` on a metric without `kind` is PL281; a level with
-    `baseline: {value: 28}` and `target: {op: ">=", value: 20}` is PL280; a 2022 figure in
+    `baseline: {value: 28}` and `target: {op: ">=", value: 20}` is PL280 unless it writes
+    `kind: level`; a 2022 figure in
     `progress` of a pledge made in 2023 is PL282; `done: true` under a numeric target is
     PL284; `op: about` without `tolerance` in a file without `format: 2` is PL285."""
     for pledge in ctx.ledger.pledges:
@@ -82,7 +83,7 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
                 "metric",
                 hint="write 'kind: flow', or 'kind: level' to keep the standing-level reading",
             )
-        if pledge.kind == "level" and pledge.baseline is not None:
+        if pledge.kind == "level" and pledge.baseline is not None and not written:
             base = in_unit(pledge, pledge.baseline, ctx.ledger.units)
             target = pledge.target
             if (
@@ -107,16 +108,18 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
             and pledge.target.tolerance is None
             and pledge.target.value is not None
         ):
-            yield _v1_about(ctx, pledge)
+            yield from _v1_about(ctx, pledge)
 
 
-def _v1_about(ctx: RuleContext, pledge: Pledge) -> Diagnostic:
+def _v1_about(ctx: RuleContext, pledge: Pledge) -> Iterator[Diagnostic]:
     assert pledge.target is not None and pledge.target.value is not None
     value = pledge.target.value
     unit = pledge.metric.unit if pledge.metric else None
     old = 0.5 if unit in {"percent", "percentage-points"} else round(abs(value) * 0.02, 6)
-    new = RATE_TOLERANCE if pledge.kind == "rate" else round(abs(value) * 0.05, 6)
-    return ctx.at(
+    new = round(default_tolerance(pledge, value), 6)
+    if old == new:
+        return
+    yield ctx.at(
         pledge,
         V1_ABOUT,
         f"'about {value:g}' had a tolerance of ±{old:g} in format v1 and has ±{new:g} in v2",
