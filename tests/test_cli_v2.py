@@ -301,3 +301,32 @@ def test_help_shows_examples(run: Run, command: str) -> None:
     assert result.exit_code == 0
     assert "Example:" in result.stdout
     assert f"pledges {command} " in result.stdout
+
+
+def test_show_lists_the_occurrences_of_a_recurring_target(cli: Callable[..., Result]) -> None:
+    new(cli, "t/drills", "--made", "2021-03", "--start", "2021", "--deadline", "2022",
+        "--metric-name", "Drills", "--unit", "count", "--kind", "flow", "--op", ">=",
+        "--value", "3", "--every", "year")  # fmt: skip
+    ok(observe(cli, "t/drills", "--period", "2021", "--value", "2"))
+    text = ok(cli("show", "t/drills", "--as-of", "2022-06-01")).stdout
+    assert "occurrences\n" in text
+    assert "  2021  missed  2 count for 2021 falls short of ≥3 count\n" in text
+    assert "  2022  pending  deadline 2022 ahead; no figure yet\n" in text
+    assert "why     at_risk: 0 of 2 years met ≥3 count; missed: 2021 (2 count); 1 still open" in (
+        text
+    )
+
+
+def test_a_baseline_cited_by_url(cli: Callable[..., Result], ledger: Any) -> None:
+    new(cli, "t/parks", "--deadline", "2024", "--metric-name", "Parks", "--unit", "count",
+        "--kind", "level", "--op", ">=", "--value", "70", "--baseline", "2023=60",
+        "--baseline-quote", "公园60个", "--baseline-url", "https://example.org/parks")  # fmt: skip
+    text = (ledger({}) / "a.yaml").read_text(encoding="utf-8")
+    assert (
+        "    baseline:\n"
+        "      period: 2023\n"
+        "      value: 60\n"
+        "      evidence:\n"
+        "        - url: https://example.org/parks\n"
+        "          quote: 公园60个\n"
+    ) in text

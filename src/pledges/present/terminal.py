@@ -182,7 +182,14 @@ def no_verdict_line(board: Scoreboard) -> Text | None:
 def group_title(title: str, rows: Sequence[Row]) -> Text:
     """The heading of a group: plain text, never markup, wrapped only at a terminal."""
     board = scoreboard(rows)
-    summary = ", ".join(f"{count} {status}" for status, count in board.counts.items())
+    summary = ", ".join(
+        f"{count} {status}" for status, count in board.counts.items() if status not in NO_VERDICT
+    )
+    waiting = ", ".join(f"{board.counts[s]} {s}" for s in NO_VERDICT if board.counts.get(s))
+    if waiting:
+        summary = (
+            f"{summary}; no verdict yet: {waiting}" if summary else f"no verdict yet: {waiting}"
+        )
     return Text(f"{clean(title)} — {summary}", style="bold")
 
 
