@@ -629,7 +629,7 @@ class FileWriter:
         if op != "set_by":
             self.progress(spec, op, value, start_year, deadline_year, label)
         self.verdict(kind, op, start_year, deadline_year)
-        self.related(spec.slug, pledge_id)
+        self.related(spec.slug, pledge_id, deadline_year)
         if rng.random() < 0.45:
             self.note("    ", rng.choice(NOTES))
 
@@ -694,8 +694,8 @@ class FileWriter:
             parts.append("aggregate: sum")
         if spec.kind == "rate":
             parts.append("kind: rate")
-        elif op != "sum" and FLOW_WORDS.search(spec.zh):
-            parts.append("kind: flow")
+        elif op != "sum":  # written out: the quote's filler may hold flow words of its own
+            parts.append("kind: flow" if FLOW_WORDS.search(spec.zh) else "kind: level")
         if op in {"about", "between", "ref"} and spec.family != "change":
             parts.append("better: lower" if spec.family == "down" else "better: higher")
         return "{" + ", ".join(parts) + "}"
@@ -794,6 +794,11 @@ class FileWriter:
         `short` ("up" or "down") keeps it on the side that does not meet the target."""
         low, high = {"up": (0.7, 0.95), "down": (1.05, 1.3)}.get(short or "", (0.8, 1.2))
         figure = value * self.rng.uniform(low, high)
+        step = 10**-spec.decimals
+        if short == "up" and round(figure, spec.decimals) >= value:
+            figure = value - step  # rounding must not bring it up to the target
+        elif short == "down" and round(figure, spec.decimals) <= value:
+            figure = value + step
         if spec.alt_units and self.rng.random() < 0.3:
             alt = self.rng.choice(spec.alt_units)
             ratio = BUILTIN_UNITS[spec.unit].factor / BUILTIN_UNITS[alt].factor
@@ -879,12 +884,16 @@ class FileWriter:
             ),
         )
 
-    def related(self, slug: str, pledge_id: str) -> None:
+    def related(self, slug: str, pledge_id: str, deadline: int) -> None:
         key = (self.plan.district.slug, slug)
-        earlier = self.gen.by_metric.get(key)
-        self.gen.by_metric[key] = pledge_id
-        if earlier is not None and self.rng.random() < 0.5:
-            self.lines.append(f"    related: [{earlier}]")
+        earlier = self.gen.by_metric.setdefault(key, [])
+        # the latest earlier pledge of the metric, and every one with the same deadline
+        # (the same metric twice for one deadline, unlinked, is a probable duplicate: PL283)
+        same = [p for p, year in earlier if year == deadline]
+        links = [p for p, _ in earlier[-1:] if p not in same] + same
+        if links:
+            self.lines.append(f"    related: [{', '.join(links)}]")
+        earlier.append((pledge_id, deadline))
 
     def qualitative(self) -> None:
         slug, title, zh, tags = self.rng.choice(QUALITATIVE)
@@ -918,7 +927,7 @@ class Generator:
             by_slug["budget-revenue-growth"],
         )
         self.pledge_ids: set[str] = set()
-        self.by_metric: dict[tuple[str, str], str] = {}
+        self.by_metric: dict[tuple[str, str], list[tuple[str, int]]] = {}
         self.by_district: dict[str, list[str]] = {}
 
     def run(self, out: Path, pledges: int, files: int) -> None:

@@ -2,14 +2,14 @@
 
 Two pledges of one jurisdiction are probable duplicates when they share the deadline
 and the metric's unit, their target values lie within 1% of each other, and either
-their metric names are alike (a similarity of at least 0.85 after case folding) or
-one quote contains the other (the same figure quoted from the same sentence).
-`related` or `same_as` in either direction silences it.
+one metric name holds every word of the other (`Retail sales of consumer goods` within
+`Total retail sales of consumer goods`; `Urban …` and `Rural …` differ) or one quote
+contains the other (the same figure quoted from the same sentence). `related` or
+`same_as` in either direction silences it.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -20,10 +20,9 @@ from pledges.model.ledger import Pledge
 
 DUPLICATE = Rule("PL283", Severity.WARNING, "a probable duplicate of another pledge")
 RULES = (DUPLICATE,)
-NAME_SIMILARITY = 0.85
 CLOSE = 0.01
 _SPACE = re.compile(r"\s+")
-_CLUSTER = 64  # past this many equal values only exact matches are compared
+_WORD = re.compile(r"[\w'’&-]+")
 
 
 def _value(pledge: Pledge) -> float | None:
@@ -45,26 +44,21 @@ def _quote(pledge: Pledge) -> str:
     return _SPACE.sub("", pledge.quote or "")
 
 
-def _name(pledge: Pledge) -> str:
-    return (pledge.metric.name or "").casefold() if pledge.metric else ""
+def _words(pledge: Pledge) -> frozenset[str]:
+    name = pledge.metric.name if pledge.metric and pledge.metric.name else ""
+    return frozenset(_WORD.findall(name.casefold()))
 
 
-def alike(a: Pledge, b: Pledge, *, thorough: bool = True) -> str | None:
+def alike(a: Pledge, b: Pledge) -> str | None:
     """Why two pledges with close targets read as one commitment, or None."""
-    name_a, name_b = _name(a), _name(b)
-    if name_a and name_a == name_b:
+    words_a, words_b = _words(a), _words(b)
+    if words_a and words_a == words_b:
         return "the same metric"
     quote_a, quote_b = _quote(a), _quote(b)
     if quote_a and quote_b and (quote_a in quote_b or quote_b in quote_a):
         return "the same quote"
-    similar = (
-        thorough
-        and name_a
-        and name_b
-        and difflib.SequenceMatcher(None, name_a, name_b).ratio() >= NAME_SIMILARITY
-    )
-    if similar:
-        return "alike metric names"
+    if words_a and words_b and (words_a <= words_b or words_b <= words_a):
+        return "one metric name within the other"
     return None
 
 
@@ -87,11 +81,10 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
                 if not _close(value, other_value):
                     break
                 near.append((other_order, other))
-            thorough = len(near) < _CLUSTER
             for other_order, other in near:
                 if pledge.id == other.id or _linked(pledge, other):
                     continue  # a shared id is PL201
-                why = alike(pledge, other, thorough=thorough)
+                why = alike(pledge, other)
                 if why:
                     (_, first), (at, later) = sorted(((order, pledge), (other_order, other)))
                     found.append((at, first, later, why))

@@ -28,7 +28,7 @@ RULES = (BASELINE_MEETS, FLOW_WORDS, BEFORE_PERIOD, MISFIT, V1_ABOUT)
 # 完成…投资 (complete … of investment): amounts per period, not standing levels.
 FLOW_QUOTE = re.compile(
     r"新增|新引进|新开工|新招引|新培育|新认定|新建|新落地|新入选|新获批|新创建|新投运|新改造|"
-    r"新开业|新开发|新设|新上|新招|完成.{0,12}投资"
+    r"新开业|新开发|新设|新上|新招|完成[^，,。；;]{0,12}投资"
 )
 
 
