@@ -327,3 +327,32 @@ def test_a_v2_file_declares_its_format(findings: Findings, ledger: Callable[...,
     assert [(d.code, d.message) for d in lint(result, AS_OF)] == [
         ("PL104", "'format' must be one of 1, 2; got 3")
     ]
+
+
+def test_one_metric_name_within_the_other(findings: Findings) -> None:
+    body = """\
+- id: t/retail
+  title: Retail sales of 920 by 2025
+  quote: 社会消费品零售总额 920
+  deadline: 2025
+  metric: {name: Total retail sales of consumer goods, unit: 亿元, kind: level}
+  target: {op: ">=", value: 920}
+- id: t/ch6-retail
+  title: Retail sales above 920 by 2025
+  quote: 全区社会消费品零售总额超920亿元
+  deadline: 2025
+  metric: {name: Retail sales of consumer goods, unit: 亿元, kind: level}
+  target: {op: ">", value: 920}
+"""
+    assert [f[3:5] for f in findings(body)] == [
+        (
+            "PL283",
+            "probably the same commitment as 't/retail' (one metric name within the other, "
+            "the same deadline and a target within 1%)",
+        )
+    ]
+    # one word replaced is another metric: urban and rural income growth of 7% each
+    other = body.replace("Total retail sales of consumer goods", "Urban income").replace(
+        "Retail sales of consumer goods", "Rural income"
+    )
+    assert findings(other) == []
