@@ -330,3 +330,21 @@ def test_a_baseline_cited_by_url(cli: Callable[..., Result], ledger: Any) -> Non
         "        - url: https://example.org/parks\n"
         "          quote: 公园60个\n"
     ) in text
+
+
+def test_overdue_is_now_unreported(cli: Callable[..., Result]) -> None:
+    listed = cli("list", "--status", "overdue")
+    assert (listed.exit_code, listed.stderr) == (
+        2,
+        "pledges: --status: 'overdue' is now 'unreported'; use --status unreported\n",
+    )
+    new(cli, "t/gdp", "--deadline", "2023", "--metric-name", "GDP growth", "--unit", "percent",
+        "--kind", "rate", "--op", ">=", "--value", "5")  # fmt: skip
+    assessed = cli("assess", "t/gdp", "--status", "overdue", "--as-of", "2024", "--rationale",
+                   "No report.", *EVIDENCE)  # fmt: skip
+    assert assessed.exit_code == 1
+    assert "PL104 error 'status' must be one of" in assessed.stderr
+    assert "('overdue' is 'unreported' in ledger format v2: use 'unreported')" in assessed.stderr
+    ok(cli("assess", "t/gdp", "--status", "unreported", "--as-of", "2024", "--rationale",
+           "No report.", *EVIDENCE))  # fmt: skip
+    assert shown(cli, "t/gdp", "2024-06-01")["status"] == "unreported"
