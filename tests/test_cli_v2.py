@@ -340,11 +340,11 @@ def test_overdue_is_now_unreported(cli: Callable[..., Result]) -> None:
     )
     new(cli, "t/gdp", "--deadline", "2023", "--metric-name", "GDP growth", "--unit", "percent",
         "--kind", "rate", "--op", ">=", "--value", "5")  # fmt: skip
-    assessed = cli("assess", "t/gdp", "--status", "overdue", "--as-of", "2024", "--rationale",
+    assessed = cli("assess", "t/gdp", "--status", "overdue", "--period", "2024", "--rationale",
                    "No report.", *EVIDENCE)  # fmt: skip
     assert assessed.exit_code == 1
-    assert "PL104 error 'status' must be one of" in assessed.stderr
+    assert "PL104 error new assessment, status: 'status' must be one of" in assessed.stderr
     assert "('overdue' is 'unreported' in ledger format v2: use 'unreported')" in assessed.stderr
-    ok(cli("assess", "t/gdp", "--status", "unreported", "--as-of", "2024", "--rationale",
+    ok(cli("assess", "t/gdp", "--status", "unreported", "--period", "2024", "--rationale",
            "No report.", *EVIDENCE))  # fmt: skip
     assert shown(cli, "t/gdp", "2024-06-01")["status"] == "unreported"

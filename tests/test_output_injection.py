@@ -67,7 +67,7 @@ def test_lint_text_never_starts_a_line_with_a_file_named_like_a_command(
     result = run("lint", cwd=root)
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    message = "1:1: PL101 error unknown key 'a' (allowed: source, pledges)"
+    message = "1:1: PL101 error unknown key 'a' (allowed: format, source, pledges)"
     assert lines[0] == f"./##[group]x.yaml:{message}"
     assert f"./::stop-commands::tok.yaml:{message}" in lines
     assert command_lines(result.stdout) == []
