@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -102,6 +103,17 @@ def _observation(obs: Observation | None) -> dict[str, Any] | None:
     }
 
 
+def json_safe(value: Any) -> Any:
+    """Data fit for strict JSON: a NaN or infinity (lint's PL232) becomes null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_safe(v) for v in value]
+    return value
+
+
 def record(row: Row) -> dict[str, Any]:
     """The JSON form of a pledge and its evaluation (`pledges list --format json`)."""
     pledge, evaluation = row.pledge, row.evaluation
@@ -130,7 +142,7 @@ def record(row: Row) -> dict[str, Any]:
             "aggregate": metric.aggregate,
             "kind": metric.kind,
         },
-        "target": dict(raw_target) if isinstance(raw_target, dict) else None,
+        "target": json_safe(raw_target) if isinstance(raw_target, dict) else None,
         "target_value": evaluation.target_value,
         "baseline": _observation(pledge.baseline),
         "latest": None

@@ -6,6 +6,7 @@ docs/ledger-format.md ("Status rules"); every result carries a one-line explanat
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -60,9 +61,21 @@ class Context:
 
 
 def format_number(value: float) -> str:
+    if not math.isfinite(value):
+        return str(value)
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
     return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+class _NonFiniteError(Exception):
+    """A number derived from the data left the range of floating point."""
+
+
+def _finite(value: float, what: str) -> float:
+    if not math.isfinite(value):
+        raise _NonFiniteError(what)
+    return value
 
 
 def _in_unit(pledge: Pledge, obs: Observation, units: Mapping[str, Unit]) -> float | None:
@@ -74,7 +87,11 @@ def _in_unit(pledge: Pledge, obs: Observation, units: Mapping[str, Unit]) -> flo
     source, target = units.get(obs.unit), units.get(metric_unit)
     if source is None or target is None:
         return None
-    return convert(obs.value, source, target)
+    converted = convert(obs.value, source, target)
+    if converted is None:
+        return None
+    period = obs.period.text if obs.period else "?"
+    return _finite(converted, f"the {period} figure converted from {obs.unit} to {metric_unit}")
 
 
 def figure(pledge: Pledge, as_of: date, units: Mapping[str, Unit]) -> Figure | None:
@@ -105,7 +122,7 @@ def figure(pledge: Pledge, as_of: date, units: Mapping[str, Unit]) -> Figure | N
         if len(periods) > 1:
             text = f"{periods[0].text.split('/')[0]}/{closing.text.split('/')[-1]}"
         span = Period(text, first, last)
-        total = sum(v for _, v in inside)
+        total = _finite(sum(v for _, v in inside), f"the sum of the figures for {span.text}")
         return Figure(total, span, last == deadline.end or flagged, flagged)
     ordered = sorted(enumerate(usable), key=lambda iv: (iv[1][0].period.end, iv[0]))  # type: ignore[union-attr]
     obs, value = ordered[-1][1]
@@ -230,7 +247,8 @@ def progress_fraction(
         base = converted if converted is not None else 0.0
     if goal == base:
         return None
-    return (fig.value - base) / (goal - base)
+    share = (fig.value - base) / (goal - base)
+    return share if math.isfinite(share) else None
 
 
 def _on_track(pledge: Pledge, fig: Figure, goal: float, context: Context) -> tuple[bool, str]:
@@ -253,7 +271,7 @@ def _on_track(pledge: Pledge, fig: Figure, goal: float, context: Context) -> tup
     total = (deadline_end - origin_day).days
     elapsed = (fig.period.end - origin_day).days
     share = min(1.0, max(0.0, elapsed / total)) if total > 0 else 1.0
-    expected = origin_value + (goal - origin_value) * share
+    expected = _finite(origin_value + (goal - origin_value) * share, "the time-proportional path")
     direction = better_direction(pledge) or ("higher" if goal >= origin_value else "lower")
     ahead = fig.value >= expected - 1e-9 if direction == "higher" else fig.value <= expected + 1e-9
     word = "at or ahead of" if ahead else "behind"
@@ -341,10 +359,19 @@ def _computed(
 
 
 def evaluate(pledge: Pledge, as_of: date, context: Context) -> Evaluation:
-    """Judge one pledge as of a date, by the documented rules."""
+    """Judge one pledge as of a date, by the documented rules.
+
+    A number derived from the data that leaves the range of floating point (a conversion
+    between units with extreme factors, a sum) gives no verdict: `unrated`, saying why.
+    """
     pledge = in_metric_terms(pledge, context.units)
-    computed, stretch, fig, goal, why = _computed(pledge, as_of, context)
-    progress = progress_fraction(pledge, fig, goal, context.units)
+    progress: float | None
+    try:
+        computed, stretch, fig, goal, why = _computed(pledge, as_of, context)
+        progress = progress_fraction(pledge, fig, goal, context.units)
+    except _NonFiniteError as exc:
+        computed, stretch, fig, goal, progress = "unrated", False, None, None, None
+        why = f"no verdict: {exc} is beyond the range of numbers the tool can compute with"
     assessment = pledge.assessment
     if (
         assessment is not None
