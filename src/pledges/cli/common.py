@@ -145,8 +145,9 @@ def say(text: str, *, err: bool = False) -> None:
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     from pledges.present.escape.terminal import text
+    from pledges.read.loader import printable
 
-    stderr().out(f"pledges: {text(message)}", highlight=False)
+    stderr().out(f"pledges: {text(printable(message))}", highlight=False)
     raise typer.Exit(code)
 
 
