@@ -10,12 +10,13 @@ Output is plain text, JSON or Markdown; callers strip terminal control character
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from pledges.judge.status import Context, evaluate
+from pledges.model.diagnostics import Diagnostic
 from pledges.model.document import Path
 from pledges.model.ledger import Ledger, Pledge
 
@@ -88,6 +89,15 @@ class Transition:
     new: str
 
 
+@dataclass(frozen=True)
+class Unreadable:
+    """A file one side could not load: its pledges are left out of the comparison."""
+
+    side: str  # "base" or "head"
+    revision: str  # the side's label
+    diagnostic: Diagnostic
+
+
 @dataclass
 class Diff:
     base: str
@@ -97,6 +107,7 @@ class Diff:
     removed: list[Entry] = field(default_factory=list)
     changed: list[Changed] = field(default_factory=list)
     transitions: list[Transition] = field(default_factory=list)
+    unreadable: list[Unreadable] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -259,14 +270,37 @@ def _source_id(pledge: Pledge) -> str | None:
     return pledge.source.id if pledge.source else None
 
 
-def diff(base: Ledger, head: Ledger, as_of: date, base_label: str, head_label: str) -> Diff:
-    """Compare two ledgers pledge by pledge; statuses are judged as of `as_of`."""
+def diff(
+    base: Ledger,
+    head: Ledger,
+    as_of: date,
+    base_label: str,
+    head_label: str,
+    *,
+    base_unloaded: Mapping[str, Diagnostic] | None = None,
+    head_unloaded: Mapping[str, Diagnostic] | None = None,
+) -> Diff:
+    """Compare two ledgers pledge by pledge; statuses are judged as of `as_of`.
+
+    A file one side could not load (`*_unloaded`: file name to its first error) is
+    reported, and the pledges the other side has in it count as neither added nor removed.
+    """
     result = Diff(base_label, head_label, as_of)
+    base_unloaded, head_unloaded = base_unloaded or {}, head_unloaded or {}
+    result.unreadable = [
+        Unreadable("base", base_label, d) for _, d in sorted(base_unloaded.items())
+    ] + [Unreadable("head", head_label, d) for _, d in sorted(head_unloaded.items())]
     old_index, new_index = base.pledge_index(), head.pledge_index()
-    added = [p for i, p in sorted(new_index.items()) if i not in old_index]
+    added = [
+        p
+        for i, p in sorted(new_index.items())
+        if i not in old_index and p.file not in base_unloaded
+    ]
     result.added = [_entry(p) for p in added]
     result.removed = [
-        _entry(p, renamed(p, added)) for i, p in sorted(old_index.items()) if i not in new_index
+        _entry(p, renamed(p, added))
+        for i, p in sorted(old_index.items())
+        if i not in new_index and p.file not in head_unloaded
     ]
     old_context = Context(base.units, old_index)
     new_context = Context(head.units, new_index)
@@ -282,6 +316,14 @@ def diff(base: Ledger, head: Ledger, as_of: date, base_label: str, head_label: s
         if was != now:
             result.transitions.append(Transition(pledge_id, was, now))
     return result
+
+
+def unreadable_text(item: Unreadable) -> str:
+    found = item.diagnostic
+    return (
+        f"{item.side} {item.revision}: {found.file}:{found.line}:{found.column}: "
+        f"{found.code} {found.severity} {found.message}; its pledges are left out"
+    )
 
 
 def removal_warning(entry: Entry) -> str:

@@ -25,6 +25,7 @@ JURISDICTIONS_FILE = "jurisdictions.yaml"
 UNITS_FILE = "units.yaml"
 REGISTRY_FILES = (JURISDICTIONS_FILE, UNITS_FILE)
 YAML_SUFFIXES = (".yaml", ".yml")
+EMPTY_FILE = "PL007"
 
 
 class LedgerNotFoundError(Exception):
@@ -40,6 +41,20 @@ class LoadResult:
     unreadable: bool = False
     # the path on disk of each display name (they differ when a name is not UTF-8)
     paths: dict[str, Path] = field(default_factory=dict)
+
+    def unloaded(self) -> dict[str, Diagnostic]:
+        """Files whose data could not be loaded at all (unreadable, YAML errors), each with
+        its first error: whatever they hold is missing from the ledger."""
+        ledger = self.ledger
+        loaded = {f.doc.file for f in ledger.files}
+        loaded |= {d.file for d in (*ledger.unit_docs, *ledger.jurisdiction_docs)}
+        found: dict[str, Diagnostic] = {}
+        for diagnostic in sorted(self.diagnostics):
+            if diagnostic.file in loaded or diagnostic.code == EMPTY_FILE:
+                continue  # an empty file holds nothing to miss
+            if diagnostic.severity is Severity.ERROR:
+                found.setdefault(diagnostic.file, diagnostic)
+        return found
 
 
 def find_ledger(explicit: str | None, start: Path) -> Path:
