@@ -204,3 +204,11 @@ def test_check_jsonschema_refuses_a_trailing_newline(tmp_path: Path) -> None:
         )
         assert done.returncode == code, done.stdout + done.stderr
     assert json.loads((ROOT / "schema" / "ledger-file.schema.json").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("text", ["2023\n", "2023-Q1\n", "2021/2023\n"])
+def test_periods_refuse_a_trailing_newline(text: str) -> None:
+    from pledges.model.periods import PeriodError, parse_period
+
+    with pytest.raises(PeriodError):
+        parse_period(text, allow_span=True)

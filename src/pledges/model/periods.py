@@ -9,7 +9,7 @@ from datetime import date
 from functools import lru_cache
 
 _SINGLE = re.compile(
-    r"^(?P<y>[0-9]{4})(?:-(?:H(?P<h>[12])|Q(?P<q>[1-4])|(?P<m>[0-9]{2})(?:-(?P<d>[0-9]{2}))?))?$"
+    r"^(?P<y>[0-9]{4})(?:-(?:H(?P<h>[12])|Q(?P<q>[1-4])|(?P<m>[0-9]{2})(?:-(?P<d>[0-9]{2}))?))?\Z"
 )
 
 
