@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING
 
 from pledges.check.rules import Rule, pledge_diagnostic
-from pledges.history.semdiff import compare_pledge, renamed, same
+from pledges.history.semdiff import Renames, compare_pledge, renames, same
 from pledges.model.diagnostics import Diagnostic, Severity, sort_diagnostics
 from pledges.model.document import Path
 from pledges.model.ledger import Ledger, Pledge
@@ -90,8 +90,8 @@ def _silent_target(old: Pledge, new: Pledge) -> Iterator[Diagnostic]:
     )
 
 
-def _deleted(pledge: Pledge, head: list[Pledge]) -> Diagnostic:
-    new_id = renamed(pledge, head)
+def _deleted(pledge: Pledge, head: Renames) -> Diagnostic:
+    new_id = head.get(pledge)
     hint = "keep the pledge and give it an assessment with status withdrawn"
     if new_id:
         hint = f"ids are permanent: it looks renamed to '{new_id}'; keep '{pledge.id}', withdrawn"
@@ -117,7 +117,7 @@ def pr_findings(
         found += _unsupported(old, new)
         if old is not None:
             found += _silent_target(old, new)
-    added = [p for i, p in head_index.items() if i not in base_index]
+    added = renames([p for i, p in head_index.items() if i not in base_index])
     found += [
         _deleted(p, added)
         for i, p in base_index.items()
