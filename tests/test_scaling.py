@@ -18,9 +18,10 @@ from pledges.history.semdiff import (
     match_observations,
     renamed,
     renames,
+    render_value,
 )
 from pledges.model.document import Document
-from pledges.model.ledger import Pledge, build_pledge
+from pledges.model.ledger import Pledge, build_pledge, build_source
 from pledges.model.periods import Period, first_overlaps
 from pledges.read.loader import load
 from tests.conftest import pledges_file
@@ -73,8 +74,10 @@ def pairwise_matching(
             pending.append((index, item))
     edited, added = [], []
     for index, item in pending:
-        period = str(item.get("period"))
-        twin = next((pair for pair in unmatched if str(pair[1].get("period")) == period), None)
+        period = str(render_value(item["period"]))  # every observation here has a period
+        twin = next(
+            (pair for pair in unmatched if str(render_value(pair[1]["period"])) == period), None
+        )
         if twin is not None:
             unmatched.remove(twin)
             edited.append((twin[0], index))
@@ -183,19 +186,39 @@ def test_reordered_observations_are_no_change() -> None:
 # ------------------------------------------------------------------ renamed pledges
 
 
-def _quoted(pid: str, quote: str | None) -> Pledge:
-    pledge = build_pledge({"id": pid, "quote": quote}, Document("f.yaml"), ("pledges", 0), None)
+def pairwise_renamed(pledge: Pledge, candidates: Sequence[Pledge]) -> str | None:
+    """Renamed ids as they were found: every removed pledge against every added one."""
+
+    def source(p: Pledge) -> str | None:
+        return p.source.id if p.source else None
+
+    for other in candidates:
+        if pledge.quote and other.quote == pledge.quote and source(other) == source(pledge):
+            return other.id
+    return None
+
+
+def _quoted(pid: str, quote: str | None, source: str | None = None) -> Pledge:
+    origin = build_source({"id": source}, "f.yaml") if source else None
+    pledge = build_pledge({"id": pid, "quote": quote}, Document("f.yaml"), ("pledges", 0), origin)
     assert pledge is not None
     return pledge
 
 
+quoted = st.tuples(st.sampled_from(["a", "b", "c", "", None]), st.sampled_from(["s1", "s2", None]))
+
+
 @settings(max_examples=200, deadline=None)
 @given(
-    gone=st.lists(st.sampled_from(["a", "b", "", None]), max_size=8),
-    new=st.lists(st.sampled_from(["a", "b", "c", "", None]), max_size=8),
+    gone=st.lists(quoted, max_size=8),
+    new=st.lists(quoted, max_size=8),
 )
-def test_renames_equal_the_pairwise_scan(gone: list[str | None], new: list[str | None]) -> None:
-    removed = [_quoted(f"old/{i}", q) for i, q in enumerate(gone)]
-    added = [_quoted(f"new/{i}", q) for i, q in enumerate(new)]
+def test_renames_equal_the_pairwise_scan(
+    gone: list[tuple[str | None, str | None]], new: list[tuple[str | None, str | None]]
+) -> None:
+    removed = [_quoted(f"old/{i}", *q) for i, q in enumerate(gone)]
+    added = [_quoted(f"new/{i}", *q) for i, q in enumerate(new)]
+    expected = [pairwise_renamed(p, added) for p in removed]
     index = renames(added)
-    assert [index.get(p) for p in removed] == [renamed(p, added) for p in removed]
+    assert [index.get(p) for p in removed] == expected
+    assert [renamed(p, added) for p in removed] == expected
