@@ -91,10 +91,10 @@ def _parse_text(text: str, allow_span: bool) -> Period:
 def first_overlaps(periods: Sequence[Period]) -> list[int | None]:
     """For each period, the index of the first one before it in the list that overlaps it.
 
-    O(n log n): the smallest index among all periods overlapping period i is below i
-    exactly when an earlier one overlaps it (i itself is the only other candidate), so a
-    sweep in order of end dates over a Fenwick tree of minimum indexes, keyed by end
-    date, answers every period at once.
+    O(n log n). Among all the periods that overlap period i (i itself included), the
+    smallest index is below i exactly when an earlier period overlaps it, and then it is
+    the first such one. So the order of the list drops out: a sweep in order of end dates
+    over a Fenwick tree of minimum indexes, keyed by end date, answers every period.
     """
     count = len(periods)
     ends = sorted({p.end for p in periods})
