@@ -1,6 +1,7 @@
 """Time whole-process runs of `pledges` against a large synthetic ledger.
 
     python benchmarks/run.py [--pledges 10000] [--runs 5] [--out DIR] [--profile]
+                             [--observations 20000] [--reordered 4000] [--scaling-only]
 
 Generates the ledger with gen_ledger.py (or reuses DIR when it already holds one), then
 reports the median wall time of each command over --runs runs, its ratio to the reference
@@ -192,6 +193,33 @@ def benchmark(ledger: Path, runs: int, work: Path) -> str:
     )
 
 
+def scaling(work: Path, runs: int, observations: int, reordered: int) -> str:
+    """Rows whose work grows with the observations of a pledge: PL243 and diff matching."""
+    from scaling import diff_repository, overlap_ledger
+
+    pledges = executable("pledges")
+    env = dict(os.environ, PLEDGES_CACHE_DIR=str(work / "cache"), NO_COLOR="1", COLUMNS="120")
+    env.pop("PLEDGES_LEDGER", None)
+    overlap = overlap_ledger(work / "scaling", observations, 4)
+    lint = measure(
+        f"pledges lint --no-cache, {observations} observations on 4 sum pledges",
+        [pledges, "lint", "--no-cache", "--ledger", str(overlap), "--as-of", AS_OF],
+        env,
+        runs,
+        slow_limit=SLOW_REFERENCE_SECONDS,
+    )
+    rows = [(lint, "-", "-", "-")]
+    if shutil.which("git"):
+        repo = diff_repository(work / "scaling", reordered)
+        command = [pledges, "diff", "HEAD", "--ledger", str(repo / "ledger"), "--as-of", AS_OF]
+        label = f"pledges diff HEAD, {reordered} reordered observations"
+        diffing = measure(label, command, env, runs, slow_limit=SLOW_REFERENCE_SECONDS)
+        rows.append((diffing, "-", "-", "-"))
+    failed = [t.label for t, *_ in rows if t.exit_code != 0]
+    note = f"\nnon-zero exit: {', '.join(failed)}" if failed else ""
+    return f"scaling with the observations of a pledge\n\n{table(rows)}{note}"
+
+
 def yes(met: bool) -> str:
     return "yes" if met else "NO"
 
@@ -290,14 +318,24 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also print import times of --help and cProfile tops of lint",
     )
+    parser.add_argument(
+        "--observations", type=int, default=20000, help="observations of the PL243 row"
+    )
+    parser.add_argument("--reordered", type=int, default=4000, help="observations of the diff row")
+    parser.add_argument(
+        "--scaling-only", action="store_true", help="only the rows that scale with observations"
+    )
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
     with tempfile.TemporaryDirectory(prefix="pledges-bench-") as folder:
         work = Path(folder)
-        ledger = ensure_ledger(args.out, args.pledges, work)
-        print(benchmark(ledger, args.runs, work))
-        if args.profile:
+        if not args.scaling_only:
+            ledger = ensure_ledger(args.out, args.pledges, work)
+            print(benchmark(ledger, args.runs, work))
+            print()
+        print(scaling(work, args.runs, args.observations, args.reordered))
+        if args.profile and not args.scaling_only:
             print()
             print(profiles(ledger, work, 15))
     return 0

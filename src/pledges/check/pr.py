@@ -7,11 +7,11 @@ Findings point at the changed line of the head, or for a deletion at the base's 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING
 
 from pledges.check.rules import Rule, pledge_diagnostic
-from pledges.history.semdiff import compare_pledge, renamed, same
+from pledges.history.semdiff import Renames, compare_pledge, renames, same
 from pledges.model.diagnostics import Diagnostic, Severity, sort_diagnostics
 from pledges.model.document import Path
 from pledges.model.ledger import Ledger, Pledge
@@ -90,26 +90,39 @@ def _silent_target(old: Pledge, new: Pledge) -> Iterator[Diagnostic]:
     )
 
 
-def _deleted(pledge: Pledge, head: list[Pledge]) -> Diagnostic:
-    new_id = renamed(pledge, head)
+def _deleted(pledge: Pledge, head: Renames) -> Diagnostic:
+    new_id = head.get(pledge)
     hint = "keep the pledge and give it an assessment with status withdrawn"
     if new_id:
         hint = f"ids are permanent: it looks renamed to '{new_id}'; keep '{pledge.id}', withdrawn"
     return _at(pledge, DELETED, f"pledge '{pledge.id}' deleted instead of withdrawn", ("id",), hint)
 
 
-def pr_findings(base_ledger: Ledger, head_result: LoadResult) -> list[Diagnostic]:
-    """The pull-request rules over a head ledger compared with its base."""
+def pr_findings(
+    base_ledger: Ledger, head_result: LoadResult, base_unloaded: Collection[str] = ()
+) -> list[Diagnostic]:
+    """The pull-request rules over a head ledger compared with its base.
+
+    Pledges in a file one side could not load are not compared (the head's load error is a
+    lint finding already): nothing there counts as added or deleted.
+    """
     base_index = base_ledger.pledge_index()
     head_index = head_result.ledger.pledge_index()
+    head_unloaded = head_result.unloaded()
     found: list[Diagnostic] = []
     for pledge_id, new in head_index.items():
         old = base_index.get(pledge_id)
+        if old is None and new.file in base_unloaded:
+            continue
         found += _unsupported(old, new)
         if old is not None:
             found += _silent_target(old, new)
-    added = [p for i, p in head_index.items() if i not in base_index]
-    found += [_deleted(p, added) for i, p in base_index.items() if i not in head_index]
+    added = renames([p for i, p in head_index.items() if i not in base_index])
+    found += [
+        _deleted(p, added)
+        for i, p in base_index.items()
+        if i not in head_index and p.file not in head_unloaded
+    ]
     return sort_diagnostics(found)
 
 
@@ -123,7 +136,7 @@ def pr_lint(base: str, head_result: LoadResult, diagnostics: list[Diagnostic]) -
     from pledges.history.revisions import load_at
 
     base_result, _ = load_at(FsPath(head_result.ledger.root or "."), base)
-    found = pr_findings(base_result.ledger, head_result)
+    found = pr_findings(base_result.ledger, head_result, set(base_result.unloaded()))
     if head_result.selected is not None:
         found = [d for d in found if d.file in head_result.selected]
     return sort_diagnostics([*diagnostics, *found])

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from pledges.judge.query import Filters, Row
+    from pledges.model.diagnostics import Diagnostic
     from pledges.read.loader import LoadResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
@@ -149,9 +150,7 @@ def say(text: str, *, err: bool = False) -> None:
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    from pledges.present.escape.terminal import text
-
-    stderr().out(f"pledges: {text(message)}", highlight=False)
+    stderr().out(f"pledges: {clean_text(message)}", highlight=False)
     raise typer.Exit(code)
 
 
@@ -260,10 +259,38 @@ def make_filters(
     )
 
 
+def unloaded_message(file: str, diagnostic: Diagnostic) -> str:
+    """What a file that could not be loaded means for a command's answer."""
+    from pledges.read.loader import REGISTRY_FILES
+
+    what = "entries" if Path(file).name in REGISTRY_FILES else "pledges"
+    where = f"{diagnostic.line}:{diagnostic.column}: {diagnostic.code} {diagnostic.severity}"
+    return f"{file} could not be loaded, so its {what} are left out ({where} {diagnostic.message})"
+
+
 def warn_if_broken(result: LoadResult) -> None:
+    """Name the files that could not be loaded and exit 3; else note other load errors.
+
+    Called after a command printed its answer, so stdout stays valid for its format.
+    """
+    unloaded = result.unloaded()
+    if unloaded:
+        console = stderr()
+        for file, diagnostic in unloaded.items():
+            message = unloaded_message(file, diagnostic)
+            console.out(f"pledges: {clean_text(message)}", highlight=False)
+        raise typer.Exit(EXIT_UNREADABLE)
     errors = sum(1 for d in result.diagnostics if d.severity == "error")
     if errors:
         stderr().out(
             f"pledges: the ledger has {errors} load errors; run 'pledges lint' for details",
             highlight=False,
         )
+
+
+def clean_text(message: str) -> str:
+    """A message fit for the terminal: printable file names, no control characters."""
+    from pledges.present.escape.terminal import text
+    from pledges.read.loader import printable
+
+    return text(printable(message))

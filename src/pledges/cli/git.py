@@ -10,13 +10,16 @@ import typer
 
 from pledges.cli.common import (
     EXIT_OK,
+    EXIT_UNREADABLE,
     EXIT_USAGE,
     AsOfOpt,
     LedgerOpt,
     app,
     as_of_date,
+    clean_text,
     fail,
     load_ledger,
+    stderr,
     stdout,
 )
 
@@ -63,6 +66,7 @@ def diff(
     """
     from pledges.history.revisions import WORK_TREE, GitError, load_at, merge_base
     from pledges.history.semdiff import diff as semantic_diff
+    from pledges.history.semdiff import unreadable_text
     from pledges.present.diff import to_json, to_markdown, to_text
 
     when = as_of_date(as_of)
@@ -79,9 +83,22 @@ def diff(
             head_result, head_label = load_at(root, head)
     except GitError as exc:
         fail(str(exc), EXIT_USAGE)
-    result = semantic_diff(base_result.ledger, head_result.ledger, when, base_label, head_label)
+    result = semantic_diff(
+        base_result.ledger,
+        head_result.ledger,
+        when,
+        base_label,
+        head_label,
+        base_unloaded=base_result.unloaded(),
+        head_unloaded=head_result.unloaded(),
+    )
     render = {"text": to_text, "json": to_json, "markdown": to_markdown}[output_format.value]
     stdout().out(render(result), highlight=False)
+    if result.unreadable:
+        console = stderr()
+        for item in result.unreadable:
+            console.out(f"pledges: {clean_text(unreadable_text(item))}", highlight=False)
+        raise typer.Exit(EXIT_UNREADABLE)
     raise typer.Exit(EXIT_OK)
 
 

@@ -34,6 +34,7 @@ from pledges.cli.common import (
     rows_for,
     say,
     stdout,
+    unloaded_message,
     warn_if_broken,
 )
 
@@ -201,6 +202,15 @@ def show(
     result = load_ledger(ledger)
     rows = [r for r in rows_for(result, as_of_date(as_of), Filters()) if r.pledge.id == pledge_id]
     if not rows:
+        unloaded = result.unloaded()
+        if unloaded:  # it may well be in a file that could not be loaded
+            file, diagnostic = next(iter(unloaded.items()))
+            more = f" (and {len(unloaded) - 1} more)" if len(unloaded) > 1 else ""
+            fail(
+                f"no pledge '{pledge_id}' in the loaded ledger; "
+                f"{unloaded_message(file, diagnostic)}{more}",
+                EXIT_UNREADABLE,
+            )
         hint = did_you_mean(pledge_id, result.ledger.pledge_index())
         fail(f"no pledge '{pledge_id}' in the ledger" + (f"; {hint}" if hint else ""))
     if output_format is ReportFormat.json:
@@ -212,6 +222,7 @@ def show(
     from pledges.present.terminal import print_pledge
 
     print_pledge(stdout(), rows[0])
+    warn_if_broken(result)
 
 
 @app.command()

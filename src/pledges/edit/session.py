@@ -186,7 +186,7 @@ def find_pledge_file(result: LoadResult, pledge_id: str) -> Path | Diagnostic:
             f"no pledge '{pledge_id}' in the ledger",
             hint or None,
         )
-    return Path(pledge.file)
+    return result.paths.get(pledge.file, Path(pledge.file))
 
 
 # ---------------------------------------------------------------- planning an edit

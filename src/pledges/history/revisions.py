@@ -11,10 +11,11 @@ message is fit to show a user; problems in the files are diagnostics, as elsewhe
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from pledges.model.diagnostics import Diagnostic, Severity
@@ -94,16 +95,21 @@ def find_repo(ledger_root: Path) -> Repo:
     if not ledger_root.is_dir():
         raise GitError(f"ledger directory '{ledger_root}' does not exist")
     try:
-        out = git(["rev-parse", "--show-toplevel", "--show-prefix"], ledger_root)
+        top = _one_path(git(["rev-parse", "--show-toplevel"], ledger_root))
     except GitError as exc:
         if "not a git repository" in str(exc):
             raise GitError(f"'{ledger_root}' is not inside a git repository") from exc
         raise
-    lines = out.decode("utf-8", "surrogateescape").splitlines()
-    if len(lines) < 1:
+    if not top:
         raise GitError(f"'{ledger_root}' is not inside a git work tree")
-    prefix = lines[1] if len(lines) > 1 else ""
-    return Repo(Path(lines[0]), prefix)
+    # asked apart: a newline may be part of a directory's name
+    prefix = _one_path(git(["rev-parse", "--show-prefix"], ledger_root))
+    return Repo(Path(top), prefix)
+
+
+def _one_path(out: bytes) -> str:
+    """A path git printed on its own line: only the one line end it adds is removed."""
+    return os.fsdecode(out.removesuffix(b"\n"))
 
 
 def resolve(repo: Repo, revision: str) -> str:
@@ -265,9 +271,38 @@ def load_at(ledger_root: Path, revision: str, name: str | None = None) -> tuple[
     return result, f"{name} ({abbrev})" if name else abbrev
 
 
+_RAW_DATE = re.compile(r"(-?[0-9]{1,20})(?: ([+-])([0-9]*?)([0-9]{1,2}))?")
+_EPOCH = datetime(1970, 1, 1)
+
+
+def commit_day(raw: str) -> date | None:
+    """The calendar day of a raw git date (`1700000000 +0530`) in its own time zone.
+
+    Git stores any offset it was given (`+9959`, `-123456`) and any timestamp; this reads
+    them all, and clamps days beyond the calendar to its ends. None when there is no date.
+    """
+    found = _RAW_DATE.fullmatch(raw.strip())
+    if found is None:
+        return None
+    seconds = int(found[1])
+    if found[2]:
+        hours, minutes = int(found[3] or 0), int(found[4])
+        seconds += (hours * 3600 + minutes * 60) * (-1 if found[2] == "-" else 1)
+    try:
+        return (_EPOCH + timedelta(seconds=seconds)).date()
+    except OverflowError:
+        return date.max if seconds > 0 else date.min
+
+
 def ledger_log(repo: Repo) -> list[Commit]:
-    """Commits that touched the ledger, oldest first, along the first-parent chain."""
-    args = ["log", "--first-parent", "--reverse", "--format=%H%x1f%h%x1f%aI%x1f%an%x1e", "HEAD"]
+    """Commits that touched the ledger, oldest first, along the first-parent chain.
+
+    A commit's day is its author date in the author's time zone (the committer's when the
+    author date is unreadable, 1970-01-01 when both are).
+    """
+    fields = "%H%x1f%h%x1f%ad%x1f%cd%x1f%an"  # the name last: it may hold anything
+    args = ["log", "-z", "--first-parent", "--reverse", "--date=raw", f"--format={fields}"]
+    args.append("HEAD")
     if repo.prefix:
         args += ["--", repo.prefix.rstrip("/")]
     try:
@@ -277,12 +312,13 @@ def ledger_log(repo: Repo) -> list[Commit]:
             return []
         raise
     commits = []
-    for record in out.decode("utf-8", "replace").split("\x1e"):
-        fields = record.strip("\n").split("\x1f")
-        if len(fields) != 4:
+    for record in out.decode("utf-8", "replace").split("\0"):
+        parts = record.split("\x1f", 4)
+        if len(parts) != 5:
             continue
-        sha, abbrev, when, author = fields
-        commits.append(Commit(sha, abbrev, datetime.fromisoformat(when).date(), author))
+        sha, abbrev, authored, committed, author = parts
+        day = commit_day(authored) or commit_day(committed) or _EPOCH.date()
+        commits.append(Commit(sha, abbrev, day, author))
     return commits
 
 
@@ -308,9 +344,17 @@ def pledge_history(ledger_root: Path, pledge_id: str) -> list[Event] | None:
     last_status: str | None = None
     seen = False
     for commit in ledger_log(repo):
-        ledger = load_revision(repo, commit.sha, cache).ledger
+        loaded = load_revision(repo, commit.sha, cache)
+        ledger = loaded.ledger
         index = ledger.pledge_index()
         current = index.get(pledge_id)
+        broken = loaded.unloaded().get(previous.file) if previous is not None else None
+        if current is None and broken is not None:
+            # its file could not be read here: say so, and compare the next readable version
+            # with the last one read, not with an absence
+            where = f"{broken.line}:{broken.column}: {broken.code} {broken.message}"
+            events.append(Event(commit, f"{broken.file} could not be read ({where})"))
+            continue
         seen = seen or current is not None
         status = None
         if current is not None:

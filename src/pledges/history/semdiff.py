@@ -10,12 +10,14 @@ Output is plain text, JSON or Markdown; callers strip terminal control character
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from pledges.judge.status import Context, evaluate
+from pledges.model.diagnostics import Diagnostic
 from pledges.model.document import Path
 from pledges.model.ledger import Ledger, Pledge
 
@@ -88,6 +90,15 @@ class Transition:
     new: str
 
 
+@dataclass(frozen=True)
+class Unreadable:
+    """A file one side could not load: its pledges are left out of the comparison."""
+
+    side: str  # "base" or "head"
+    revision: str  # the side's label
+    diagnostic: Diagnostic
+
+
 @dataclass
 class Diff:
     base: str
@@ -97,6 +108,7 @@ class Diff:
     removed: list[Entry] = field(default_factory=list)
     changed: list[Changed] = field(default_factory=list)
     transitions: list[Transition] = field(default_factory=list)
+    unreadable: list[Unreadable] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -115,11 +127,16 @@ def _canon(value: Any) -> Any:
     return str(value)
 
 
+def data_key(value: Any) -> str:
+    """A canonical text of a value: equal keys exactly when `same` holds."""
+    return json.dumps(_canon(value), sort_keys=True)
+
+
 def same(old: Any, new: Any) -> bool:
     """Equal as data: numbers by value, mappings regardless of key order."""
     if old is _MISSING or new is _MISSING:
         return old is new
-    return json.dumps(_canon(old), sort_keys=True) == json.dumps(_canon(new), sort_keys=True)
+    return data_key(old) == data_key(new)
 
 
 def render_value(value: Any) -> str | None:
@@ -180,28 +197,74 @@ def _period_key(item: dict[str, Any]) -> str:
     return str(render_value(item.get("period", _MISSING)))
 
 
+Indexed = list[tuple[int, dict[str, Any]]]
+
+
+def _first_unmatched(
+    before: Indexed, keys: list[str], taken: list[bool]
+) -> Callable[[str], int | None]:
+    """A lookup of the first position in `before` not yet taken whose key is the one asked
+    for; it marks the position taken. One dict of queues: O(1) per lookup."""
+    queues: dict[str, deque[int]] = {}
+    for position, key in enumerate(keys):
+        if not taken[position]:
+            queues.setdefault(key, deque()).append(position)
+
+    def take(key: str) -> int | None:
+        queue = queues.get(key)
+        if not queue:
+            return None
+        position = queue.popleft()
+        taken[position] = True
+        return position
+
+    return take
+
+
+def match_observations(
+    before: Indexed, after: Indexed
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]], list[int], list[int]]:
+    """Match two lists of (index, observation): (equal pairs, same-period pairs, added,
+    removed), by index. An observation of `after` takes the first unmatched equal one of
+    `before`; those left take the first unmatched one of the same period, in order.
+    """
+    taken = [False] * len(before)
+    take_equal = _first_unmatched(before, [data_key(o) for _, o in before], taken)
+    equal, pending = [], []
+    for index, item in after:
+        position = take_equal(data_key(item))
+        if position is None:
+            pending.append((index, item))
+        else:
+            equal.append((before[position][0], index))
+    take_period = _first_unmatched(before, [_period_key(o) for _, o in before], taken)
+    edited, added = [], []
+    for index, item in pending:
+        position = take_period(_period_key(item))
+        if position is None:
+            added.append(index)
+        else:
+            edited.append((before[position][0], index))
+    removed = [index for position, (index, _) in enumerate(before) if not taken[position]]
+    return equal, edited, added, removed
+
+
 def _observations(old: Pledge, new: Pledge) -> tuple[list[ObservationAdded], list[FieldChange]]:
     """Observations matched by period: new ones, edited ones, removed ones."""
     before = [(i, o) for i, o in enumerate(_items(old.raw.get("progress"))) if isinstance(o, dict)]
     after = [(i, o) for i, o in enumerate(_items(new.raw.get("progress"))) if isinstance(o, dict)]
-    unmatched = list(before)
-    pending = []
-    for index, item in after:
-        twin = next((pair for pair in unmatched if same(pair[1], item)), None)
-        if twin is not None:
-            unmatched.remove(twin)
-        else:
-            pending.append((index, item))
+    _, edited, new_ones, gone = match_observations(before, after)
+    old_items, new_items = dict(before), dict(after)
     added: list[ObservationAdded] = []
     fields: list[FieldChange] = []
-    for index, item in pending:
-        period = _period_key(item)
-        twin = next((pair for pair in unmatched if _period_key(pair[1]) == period), None)
+    for was, index in edited:
+        item = new_items[index]
         path: Path = ("progress", index)
-        if twin is not None:
-            unmatched.remove(twin)
-            _compare(twin[1], item, f"progress[{period}]", path, fields)
-            continue
+        _compare(old_items[was], item, f"progress[{_period_key(item)}]", path, fields)
+    for index in new_ones:
+        item = new_items[index]
+        period = _period_key(item)
+        path = ("progress", index)
         labels, cited = _evidence(item.get("evidence"))
         unit = item.get("unit")
         added.append(
@@ -214,7 +277,8 @@ def _observations(old: Pledge, new: Pledge) -> tuple[list[ObservationAdded], lis
                 path,
             )
         )
-    for index, item in unmatched:
+    for index in gone:
+        item = old_items[index]
         old_value = render_value(item.get("value", _MISSING))
         fields.append(
             FieldChange(f"progress[{_period_key(item)}]", old_value, None, ("progress", index))
@@ -249,24 +313,65 @@ def _entry(pledge: Pledge, renamed_to: str | None = None) -> Entry:
 
 def renamed(pledge: Pledge, candidates: Sequence[Pledge]) -> str | None:
     """The id of a new pledge with the same quote and source: most likely a renamed id."""
+    return renames(candidates).get(pledge)
+
+
+@dataclass(frozen=True)
+class Renames:
+    """The first of some new pledges by (quote, source id): renamed ids in O(1) each."""
+
+    first: dict[tuple[str, str | None], str]
+
+    def get(self, pledge: Pledge) -> str | None:
+        if not pledge.quote:
+            return None
+        return self.first.get((pledge.quote, _source_id(pledge)))
+
+
+def renames(candidates: Sequence[Pledge]) -> Renames:
+    first: dict[tuple[str, str | None], str] = {}
     for other in candidates:
-        if pledge.quote and other.quote == pledge.quote and _source_id(other) == _source_id(pledge):
-            return other.id
-    return None
+        if other.quote:
+            first.setdefault((other.quote, _source_id(other)), other.id)
+    return Renames(first)
 
 
 def _source_id(pledge: Pledge) -> str | None:
     return pledge.source.id if pledge.source else None
 
 
-def diff(base: Ledger, head: Ledger, as_of: date, base_label: str, head_label: str) -> Diff:
-    """Compare two ledgers pledge by pledge; statuses are judged as of `as_of`."""
+def diff(
+    base: Ledger,
+    head: Ledger,
+    as_of: date,
+    base_label: str,
+    head_label: str,
+    *,
+    base_unloaded: Mapping[str, Diagnostic] | None = None,
+    head_unloaded: Mapping[str, Diagnostic] | None = None,
+) -> Diff:
+    """Compare two ledgers pledge by pledge; statuses are judged as of `as_of`.
+
+    A file one side could not load (`*_unloaded`: file name to its first error) is
+    reported, and the pledges the other side has in it count as neither added nor removed.
+    """
     result = Diff(base_label, head_label, as_of)
+    base_unloaded, head_unloaded = base_unloaded or {}, head_unloaded or {}
+    result.unreadable = [
+        Unreadable("base", base_label, d) for _, d in sorted(base_unloaded.items())
+    ] + [Unreadable("head", head_label, d) for _, d in sorted(head_unloaded.items())]
     old_index, new_index = base.pledge_index(), head.pledge_index()
-    added = [p for i, p in sorted(new_index.items()) if i not in old_index]
+    added = [
+        p
+        for i, p in sorted(new_index.items())
+        if i not in old_index and p.file not in base_unloaded
+    ]
     result.added = [_entry(p) for p in added]
+    new_ids = renames(added)
     result.removed = [
-        _entry(p, renamed(p, added)) for i, p in sorted(old_index.items()) if i not in new_index
+        _entry(p, new_ids.get(p))
+        for i, p in sorted(old_index.items())
+        if i not in new_index and p.file not in head_unloaded
     ]
     old_context = Context(base.units, old_index)
     new_context = Context(head.units, new_index)
@@ -282,6 +387,14 @@ def diff(base: Ledger, head: Ledger, as_of: date, base_label: str, head_label: s
         if was != now:
             result.transitions.append(Transition(pledge_id, was, now))
     return result
+
+
+def unreadable_text(item: Unreadable) -> str:
+    found = item.diagnostic
+    return (
+        f"{item.side} {item.revision}: {found.file}:{found.line}:{found.column}: "
+        f"{found.code} {found.severity} {found.message}; its pledges are left out"
+    )
 
 
 def removal_warning(entry: Entry) -> str:

@@ -8,6 +8,7 @@ bounds (`bound: lower|upper`) and approximations (`approx: true`) give intervals
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -58,10 +59,27 @@ class Window:
         return (self.end - self.start).days + 1
 
 
+class NonFiniteError(Exception):
+    """A number derived from the data left the range of floating point."""
+
+
+def finite(value: float, what: str) -> float:
+    """`value`, or NonFiniteError naming `what` when it is infinite or not a number."""
+    if not math.isfinite(value):
+        raise NonFiniteError(what)
+    return value
+
+
 def in_unit(pledge: Pledge, obs: Observation, units: Mapping[str, Unit]) -> float | None:
+    """An observation's value in the metric's unit; NonFiniteError if it overflows."""
     if obs.value is None:
         return None
-    return convert_value(pledge, obs.value, obs.unit, units)
+    value = convert_value(pledge, obs.value, obs.unit, units)
+    if value is None:
+        return None
+    period = obs.period.text if obs.period else "?"
+    metric_unit = pledge.metric.unit if pledge.metric else None
+    return finite(value, f"the {period} figure converted from {obs.unit} to {metric_unit}")
 
 
 def convert_value(
@@ -177,7 +195,7 @@ def _sum(pledge: Pledge, found: list[tuple[Observation, float]], window: Window)
     flagged = any(o.outcome for o, _ in found)
     lows, highs = zip(*(interval(pledge, o, v) for o, v in found), strict=True)
     return Figure(
-        sum(v for _, v in found),
+        finite(sum(v for _, v in found), f"the sum of the figures for {text}"),
         Period(text, first.start, closing.end),
         closing.end == window.end or flagged,
         flagged,

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 from pledges.judge.figures import Figure, in_unit
@@ -61,7 +62,7 @@ def fraction(
     if fig is None or goal is None or met is None:
         return None
     share = raw_share(pledge, fig.value, goal, units)
-    if share is None:
+    if share is None or not math.isfinite(share):
         return None
     share = max(0.0, share)
     if met:

@@ -127,6 +127,17 @@ def _evidence(items: Sequence[Evidence]) -> list[dict[str, Any]]:
     return [{k: getattr(e, k) for k in fields if getattr(e, k) is not None} for e in items]
 
 
+def json_safe(value: Any) -> Any:
+    """Data fit for strict JSON: a NaN or infinity (lint's PL232) becomes null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_safe(v) for v in value]
+    return value
+
+
 def record(row: Row) -> dict[str, Any]:
     """The JSON form of a pledge and its evaluation (`pledges list --format json`)."""
     pledge, evaluation = row.pledge, row.evaluation
@@ -156,7 +167,7 @@ def record(row: Row) -> dict[str, Any]:
             "kind": pledge.kind,
             "better": metric.better,
         },
-        "target": dict(raw_target) if isinstance(raw_target, dict) else None,
+        "target": json_safe(raw_target) if isinstance(raw_target, dict) else None,
         "target_value": evaluation.target_value,
         "baseline": _observation(pledge.baseline),
         "latest": _figure(fig),

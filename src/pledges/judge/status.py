@@ -15,10 +15,12 @@ from datetime import date
 from pledges.judge import progress as progress_rules
 from pledges.judge.figures import (
     Figure,
+    NonFiniteError,
     Window,
     before_period,
     describe_figure,
     figure,
+    finite,
     in_unit,
     main_window,
 )
@@ -193,7 +195,8 @@ def _path(
     target = pledge.target
     assert target is not None
     found = meeting_range(pledge, target, goal)
-    assert found is not None
+    if found is None:  # an invalid target (lint reports it): nothing to compare with
+        return None, "cannot be compared: the target has no valid range"
     low, high = fig.interval
     if found.settles(low, high) is True:
         return True, "already meets the target"
@@ -211,7 +214,7 @@ def _path(
         total = (window.end - origin_day).days
         elapsed = (fig.period.end - origin_day).days
         share = min(1.0, max(0.0, elapsed / total)) if total > 0 else 1.0
-        expected = start + (goal - start) * share
+        expected = finite(start + (goal - start) * share, "the time-proportional path")
         where = f"at {share:.0%} of the time"
         path = "the time-proportional path"
     elif found.settles(low, high) is None:
@@ -416,9 +419,17 @@ def _computed(
 
 
 def evaluate(pledge: Pledge, as_of: date, context: Context) -> Evaluation:
-    """Judge one pledge as of a date, by the documented rules."""
+    """Judge one pledge as of a date, by the documented rules.
+
+    A number derived from the data that leaves the range of floating point (a conversion
+    between units with extreme factors, a sum) gives no verdict: `unrated`, saying why.
+    """
     pledge = in_metric_terms(pledge, context.units)
-    verdict, judged, share = _computed(pledge, as_of, context)
+    try:
+        verdict, judged, share = _computed(pledge, as_of, context)
+    except NonFiniteError as exc:
+        why = f"no verdict: {exc} is beyond the range of numbers the tool can compute with"
+        verdict, judged, share = Verdict("unrated", why), (), None
     computed, why = verdict.status, verdict.why
     assessment = pledge.assessment
     if (

@@ -22,7 +22,7 @@ SHARE_TOLERANCE = 0.05  # of the value
 
 def format_number(value: float) -> str:
     if not math.isfinite(value):
-        return "∞" if value > 0 else "-∞"
+        return str(value)  # inf, -inf, nan: never a crash, never a number that misleads
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
     return f"{value:.4f}".rstrip("0").rstrip(".")

@@ -186,7 +186,10 @@ def _str(value: Any) -> str | None:
 def _num(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond the range of a float
+        return None
     return number if math.isfinite(number) else None
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
 _SINGLE = re.compile(
-    r"^(?P<y>[0-9]{4})(?:-(?:H(?P<h>[12])|Q(?P<q>[1-4])|(?P<m>[0-9]{2})(?:-(?P<d>[0-9]{2}))?))?$"
+    r"^(?P<y>[0-9]{4})(?:-(?:H(?P<h>[12])|Q(?P<q>[1-4])|(?P<m>[0-9]{2})(?:-(?P<d>[0-9]{2}))?))?\Z"
 )
 
 
@@ -84,6 +86,46 @@ def _parse_text(text: str, allow_span: bool) -> Period:
             raise PeriodError(f"span '{text}' ends before it starts")
         return Period(text, first.start, last.end)
     return _single(text)
+
+
+def first_overlaps(periods: Sequence[Period]) -> list[int | None]:
+    """For each period, the index of the first one before it in the list that overlaps it.
+
+    O(n log n). Among all the periods that overlap period i (i itself included), the
+    smallest index is below i exactly when an earlier period overlaps it, and then it is
+    the first such one. So the order of the list drops out: a sweep in order of end dates
+    over a Fenwick tree of minimum indexes, keyed by end date, answers every period.
+    """
+    count = len(periods)
+    ends = sorted({p.end for p in periods})
+    tree = [count] * (len(ends) + 1)  # prefix minima over ends in descending order
+
+    def insert(end: date, index: int) -> None:
+        slot = len(ends) - bisect_left(ends, end)  # 1-based, latest end first
+        while slot <= len(ends):
+            tree[slot] = min(tree[slot], index)
+            slot += slot & -slot
+
+    def smallest_ending_from(start: date) -> int:
+        slot = len(ends) - bisect_left(ends, start)  # the ends at or after `start`
+        best = count
+        while slot > 0:
+            best = min(best, tree[slot])
+            slot -= slot & -slot
+        return best
+
+    by_start = sorted(range(count), key=lambda i: periods[i].start)
+    found: list[int | None] = [None] * count
+    added = 0
+    for index in sorted(range(count), key=lambda i: periods[i].end):
+        period = periods[index]
+        # every period starting by this one's end, keyed by its own end
+        while added < count and periods[by_start[added]].start <= period.end:
+            insert(periods[by_start[added]].end, by_start[added])
+            added += 1
+        first = smallest_ending_from(period.start)
+        found[index] = first if first < index else None
+    return found
 
 
 def parse_date(text: str) -> date:

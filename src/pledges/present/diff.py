@@ -15,6 +15,7 @@ from pledges.history.semdiff import (
     one_line,
     removal_warning,
     short,
+    unreadable_text,
 )
 from pledges.present.escape import json as json_out
 from pledges.present.escape import markdown, terminal
@@ -40,6 +41,9 @@ def to_text(result: Diff) -> str:
         f"Ledger changes from {result.base} to {result.head}; "
         f"statuses as of {result.as_of.isoformat()}"
     ]
+    if result.unreadable:
+        lines.append(f"could not be read ({len(result.unreadable)}):")
+        lines += [f"  ! {unreadable_text(item)}" for item in result.unreadable]
     if result.empty:
         lines.append("no pledge changes")
     if result.added:
@@ -84,6 +88,18 @@ def to_json(result: Diff) -> str:
         ],
         "changed": [_changed_json(c) for c in result.changed],
         "transitions": [{"id": t.id, "from": t.old, "to": t.new} for t in result.transitions],
+        "unreadable": [
+            {
+                "side": item.side,
+                "revision": item.revision,
+                "file": item.diagnostic.file,
+                "line": item.diagnostic.line,
+                "column": item.diagnostic.column,
+                "code": item.diagnostic.code,
+                "message": item.diagnostic.message,
+            }
+            for item in result.unreadable
+        ],
     }
     return json_out.dumps(payload)
 
@@ -127,6 +143,24 @@ def to_markdown(result: Diff) -> str:
         f"Statuses as of {result.as_of.isoformat()}.",
         "",
     ]
+    if result.unreadable:
+        lines += [
+            f"### Could not be read ({len(result.unreadable)})",
+            "",
+            "> **Warning:** the pledges of these files are left out of the comparison.",
+            "",
+        ]
+        lines += _table(
+            ("Side", "File", "Error"),
+            [
+                (
+                    md(f"{item.side} {item.revision}"),
+                    md(f"{item.diagnostic.file}:{item.diagnostic.line}"),
+                    md(f"{item.diagnostic.code} {item.diagnostic.message}"),
+                )
+                for item in result.unreadable
+            ],
+        )
     if result.empty:
         lines += ["No pledge changes.", ""]
     if result.added:

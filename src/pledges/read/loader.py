@@ -25,6 +25,7 @@ JURISDICTIONS_FILE = "jurisdictions.yaml"
 UNITS_FILE = "units.yaml"
 REGISTRY_FILES = (JURISDICTIONS_FILE, UNITS_FILE)
 YAML_SUFFIXES = (".yaml", ".yml")
+EMPTY_FILE = "PL007"
 
 
 class LedgerNotFoundError(Exception):
@@ -38,6 +39,22 @@ class LoadResult:
     # display names of the files the user asked about (None: the whole ledger)
     selected: set[str] | None = None
     unreadable: bool = False
+    # the path on disk of each display name (they differ when a name is not UTF-8)
+    paths: dict[str, Path] = field(default_factory=dict)
+
+    def unloaded(self) -> dict[str, Diagnostic]:
+        """Files whose data could not be loaded at all (unreadable, YAML errors), each with
+        its first error: whatever they hold is missing from the ledger."""
+        ledger = self.ledger
+        loaded = {f.doc.file for f in ledger.files}
+        loaded |= {d.file for d in (*ledger.unit_docs, *ledger.jurisdiction_docs)}
+        found: dict[str, Diagnostic] = {}
+        for diagnostic in sorted(self.diagnostics):
+            if diagnostic.file in loaded or diagnostic.code == EMPTY_FILE:
+                continue  # an empty file holds nothing to miss
+            if diagnostic.severity is Severity.ERROR:
+                found.setdefault(diagnostic.file, diagnostic)
+        return found
 
 
 def find_ledger(explicit: str | None, start: Path) -> Path:
@@ -66,12 +83,26 @@ def find_ledger(explicit: str | None, start: Path) -> Path:
     )
 
 
+def printable(name: str) -> str:
+    """A file name fit to show: bytes that are not UTF-8 become `\\xNN` escapes.
+
+    File names are bytes; Python keeps the undecodable ones as lone surrogates, which no
+    output (UTF-8 text, JSON, SARIF) can carry.
+    """
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that no file name decodes to
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
 def display_name(path: Path) -> str:
+    """The name diagnostics and outputs use for a file: relative when near, printable."""
     try:
         relative = os.path.relpath(path)
     except ValueError:
-        return str(path)
-    return str(path) if relative.startswith(".." + os.sep + "..") else relative
+        return printable(str(path))
+    return printable(str(path) if relative.startswith(".." + os.sep + "..") else relative)
 
 
 def ledger_files(root: Path) -> list[Path]:
@@ -165,6 +196,7 @@ def load(
         result.selected = {display_name(p) for p in requested}
     for path in files:
         name = display_name(path)
+        result.paths[name] = path
         doc, diagnostics, unreadable = parse_file(path, name, "ledger-file", cache)
         result.diagnostics += diagnostics
         result.unreadable |= unreadable

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import sys
 from typing import Any
 
 from pledges.model.diagnostics import Diagnostic, Severity
@@ -23,6 +24,7 @@ _HEX = re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _INF = re.compile(r"^[-+]?\.(inf|Inf|INF)$")
 _NAN = re.compile(r"^\.(nan|NaN|NAN)$")
+_FLOAT_MAX = int(sys.float_info.max)  # the largest integer a float holds
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUES = frozenset({"true", "True", "TRUE"})
 _FALSES = frozenset({"false", "False", "FALSE"})
@@ -36,15 +38,21 @@ def resolve_plain(text: str) -> Any:
         return True
     if text in _FALSES:
         return False
+    number: int | None = None
     try:
         if _INT.match(text):
-            return int(text)
-        if _OCT.match(text):
-            return int(text[2:], 8)
-        if _HEX.match(text):
-            return int(text[2:], 16)
+            number = int(text)
+        elif _OCT.match(text):
+            number = int(text[2:], 8)
+        elif _HEX.match(text):
+            number = int(text[2:], 16)
     except ValueError:  # more digits than Python converts: an absurd number all the same
         return float("inf") if not text.startswith("-") else float("-inf")
+    if number is not None:
+        # beyond the range of a float it is absurd as well, and no arithmetic could use it
+        if abs(number) <= _FLOAT_MAX:
+            return number
+        return float("inf") if number > 0 else float("-inf")
     if _FLOAT.match(text):
         return float(text)
     if _INF.match(text):

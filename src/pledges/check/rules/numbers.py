@@ -1,4 +1,9 @@
-"""Number rules: numbers are finite and of a sane magnitude."""
+"""Number rules: numbers are finite and of a sane magnitude.
+
+The sane range keeps every figure the status engine derives from the data (conversions,
+sums, paths, progress) far from the limits of floating point: a value is 0 or has a
+magnitude from `SMALLEST` up to (not including) `LIMIT`.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,12 @@ from typing import Any
 from pledges.check.rules import Rule, RuleContext
 from pledges.model.diagnostics import Diagnostic, Severity
 
-BAD_NUMBER = Rule("PL232", Severity.ERROR, "a number that is not finite or absurdly large")
+BAD_NUMBER = Rule(
+    "PL232", Severity.ERROR, "a number that is not finite, or absurdly large or small"
+)
 RULES = (BAD_NUMBER,)
 LIMIT = 1e15
+SMALLEST = 1e-12
 
 
 def _numbers(raw: dict[str, Any]) -> Iterator[tuple[tuple[str | int, ...], Any]]:
@@ -42,11 +50,14 @@ def problem(value: Any) -> str | None:
         return "is infinite (or too large to represent)"
     if abs(value) >= LIMIT:
         return f"is implausibly large ({len(str(int(abs(value))))} digits)"
+    if value and abs(value) < SMALLEST:
+        return f"is implausibly small ({float(value):.3g}; nonzero figures are at least 1e-12)"
     return None
 
 
 def check(ctx: RuleContext) -> Iterator[Diagnostic]:
-    """`value: .nan`, `value: 1e999` and a 40-digit integer are each PL232."""
+    """`value: .nan`, `value: 1e999`, a 40-digit integer and `value: 5.0e-324` are each
+    PL232; `value: 0` and `value: 0.000001` are fine."""
     for pledge in ctx.ledger.pledges:
         for keys, value in _numbers(pledge.raw):
             why = problem(value)
@@ -56,5 +67,6 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
                     BAD_NUMBER,
                     f"'{keys[-1] if isinstance(keys[-1], str) else keys[-2]}' {why}",
                     *keys,
-                    hint="write a finite figure as the source gives it",
+                    hint="write the figure as the source gives it, in a unit that keeps it "
+                    "between 1e-12 and 1e15",
                 )

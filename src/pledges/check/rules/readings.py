@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 
 from pledges.check.rules import Rule, RuleContext
-from pledges.judge.figures import before_period, in_unit
+from pledges.judge.figures import NonFiniteError, before_period, in_unit
 from pledges.judge.targets import default_tolerance, meets
 from pledges.model.diagnostics import Diagnostic, Severity
 from pledges.model.ledger import CURRENT_FORMAT, Pledge
@@ -84,7 +84,10 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
                 hint="write 'kind: flow', or 'kind: level' to keep the standing-level reading",
             )
         if pledge.kind == "level" and pledge.baseline is not None and not written:
-            base = in_unit(pledge, pledge.baseline, ctx.ledger.units)
+            try:
+                base = in_unit(pledge, pledge.baseline, ctx.ledger.units)
+            except NonFiniteError:  # PL272/PL232 report the numbers themselves
+                base = None
             target = pledge.target
             if (
                 base is not None

@@ -1,7 +1,8 @@
-"""Registry rules: jurisdictions form a tree; units are unique."""
+"""Registry rules: jurisdictions form a tree; units are unique, with sane factors."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,7 +17,12 @@ REGISTRY_TREE = Rule(
 REGISTRY_UNIT = Rule(
     "PL271", Severity.ERROR, "a unit or alias listed twice or shadowing a built-in unit"
 )
-RULES = (REGISTRY_TREE, REGISTRY_UNIT)
+FACTOR_RANGE = Rule(
+    "PL272", Severity.ERROR, "a unit factor outside 1e-12…1e12 (or not a finite number)"
+)
+RULES = (REGISTRY_TREE, REGISTRY_UNIT, FACTOR_RANGE)
+# Factors within this range keep conversions of sane figures (PL232) far from overflow.
+FACTOR_MIN, FACTOR_MAX = 1e-12, 1e12
 
 
 def _entries(doc: Document, key: str) -> list[tuple[int, dict[str, Any]]]:
@@ -26,16 +32,22 @@ def _entries(doc: Document, key: str) -> list[tuple[int, dict[str, Any]]]:
     return [(i, item) for i, item in enumerate(items) if isinstance(item, dict)]
 
 
-def _diag(doc: Document, rule: Rule, path: tuple[str | int, ...], message: str) -> Diagnostic:
+def _diag(
+    doc: Document,
+    rule: Rule,
+    path: tuple[str | int, ...],
+    message: str,
+    hint: str | None = None,
+) -> Diagnostic:
     line, column = doc.position(path)
     return Diagnostic(
-        doc.file, line, column, rule.code, rule.severity, message, None, json_path(path)
+        doc.file, line, column, rule.code, rule.severity, message, hint, json_path(path)
     )
 
 
 def check(ctx: RuleContext) -> Iterator[Diagnostic]:
     """`id: cn/zhejiang/hangzhou` without `cn/zhejiang` listed is PL270; a units.yaml entry
-    `id: MW` is PL271 (it would shadow the built-in unit)."""
+    `id: MW` is PL271 (it would shadow the built-in unit); `factor: 1.0e+300` is PL272."""
     ids = set(ctx.ledger.jurisdictions)
     for doc in ctx.ledger.jurisdiction_docs:
         seen: set[str] = set()
@@ -57,6 +69,25 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
                 )
     for doc in ctx.ledger.unit_docs:
         yield from _unit_names(doc)
+        yield from _factors(doc)
+
+
+def _factors(doc: Document) -> Iterator[Diagnostic]:
+    for index, item in _entries(doc, "units"):
+        why = _factor_problem(item.get("factor"))
+        if why:
+            hint = "define the unit against a base unit of its dimension closer in size"
+            yield _diag(doc, FACTOR_RANGE, ("units", index, "factor"), f"factor {why}", hint)
+
+
+def _factor_problem(factor: Any) -> str | None:
+    if isinstance(factor, bool) or not isinstance(factor, int | float) or factor <= 0:
+        return None  # the schema reports these
+    if isinstance(factor, float) and not math.isfinite(factor):
+        return "is not a finite number"
+    if not FACTOR_MIN <= factor <= FACTOR_MAX:
+        return f"{float(factor):.3g} is outside 1e-12…1e12"
+    return None
 
 
 def _unit_names(doc: Document) -> Iterator[Diagnostic]:

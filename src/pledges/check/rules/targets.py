@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pledges.check.rules import Rule, RuleContext
 from pledges.model.diagnostics import Diagnostic, Severity
 from pledges.model.ledger import Observation, Pledge
+from pledges.model.periods import first_overlaps
 
 INCOHERENT = Rule("PL240", Severity.ERROR, "a target incoherent with its op")
 UNIT_MISMATCH = Rule(
@@ -154,17 +155,19 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 def _overlaps(ctx: RuleContext, pledge: Pledge) -> Iterator[Diagnostic]:
-    periods = [(i, o.period) for i, o in enumerate(pledge.progress) if o.period]
-    for later, (index, period) in enumerate(periods):
-        for earlier_index, earlier in periods[:later]:
-            if period.overlaps(earlier):
-                yield ctx.at(
-                    pledge,
-                    OVERLAP,
-                    f"observation for {period.text} overlaps the one for {earlier.text} "
-                    f"(item {earlier_index + 1}); a sum would count it twice",
-                    "progress",
-                    index,
-                    "period",
-                )
-                break
+    """Each observation that overlaps an earlier one, named with the first it overlaps."""
+    items = [(i, o.period) for i, o in enumerate(pledge.progress) if o.period]
+    periods = [period for _, period in items]
+    for (index, period), first in zip(items, first_overlaps(periods), strict=True):
+        if first is None:
+            continue
+        earlier_index, earlier = items[first]
+        yield ctx.at(
+            pledge,
+            OVERLAP,
+            f"observation for {period.text} overlaps the one for {earlier.text} "
+            f"(item {earlier_index + 1}); a sum would count it twice",
+            "progress",
+            index,
+            "period",
+        )
