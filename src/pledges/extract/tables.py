@@ -1,0 +1,327 @@
+"""Indicator tables: rows of cells, one candidate per target column.
+
+Two layouts are read: cells separated by `|` on one line per row, and the flattened
+form a web page's table often becomes in plain text, one cell per line, rows started by
+their serial number (序号).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pledges.extract import rules
+from pledges.extract.candidate import Candidate, tags_for
+from pledges.extract.context import DocumentContext
+from pledges.extract.figures import UNIT_WORDS, figures
+from pledges.extract.prose import kind_of, operator
+from pledges.extract.text import SourceText
+from pledges.model.registries import Unit
+
+_SERIAL = re.compile(r"^\s*[0-9]{1,3}\s*$")
+_YEAR_LABEL = re.compile(r"(20[0-9]{2})\s*年")
+_TARGET_LABEL = re.compile(r"(目标|规划|建议|计划|预期)")
+_DONE_LABEL = re.compile(r"(完成|实际|执行|情况|现状|基期)")
+_GROUP_LABEL = re.compile(r"(目标|完成|情况|实际|预计)")
+_UNIT_IN_NAME = re.compile(r"[(（]\s*([^()（）]{1,8}?)\s*[)）]\s*$")
+_HIGHER = re.compile(r"(上级|省市|省|市)\s*下\s*达")
+
+
+@dataclass
+class Cell:
+    text: str  # folded text
+    start: int  # offsets in the source text
+    end: int
+
+
+@dataclass
+class Table:
+    labels: list[str]  # one per value column after the name
+    unit_column: int | None
+    binding_column: int | None
+    rows: list[tuple[Cell | None, Cell, list[Cell]]]  # serial, name, values
+    lines: set[int]
+
+
+def _cells(text: SourceText, start: int, end: int) -> list[Cell]:
+    cells: list[Cell] = []
+    position = start
+    for part in text.simp[start:end].split("|"):
+        stripped = part.strip()
+        offset = position + (len(part) - len(part.lstrip()))
+        cells.append(Cell(stripped, offset, offset + len(stripped)))
+        position += len(part) + 1
+    while cells and not cells[-1].text:
+        cells.pop()
+    return cells
+
+
+def _labels(header_rows: list[list[Cell]], width: int) -> list[str]:
+    """Column labels of the value columns (after the name), from one or two header rows."""
+    top = [c.text.replace(" ", "") for c in header_rows[0]] if header_rows else []
+    serial_at = next((i for i, t in enumerate(top) if t == "序号"), None)
+    if serial_at is not None:
+        top = top[serial_at + 2 :]
+    else:
+        name_at = next((i for i, t in enumerate(top) if "指标" in t or "名称" in t), -1)
+        top = top[name_at + 1 :]
+    sub = [c.text.replace(" ", "") for c in header_rows[1]] if len(header_rows) > 1 else []
+    labels: list[str] = []
+    groups = [t for t in top if _GROUP_LABEL.search(t) and not _YEAR_LABEL.search(t)]
+    span = len(sub) // len(groups) if groups and sub else 1
+    queue = list(sub)
+    for label in top:
+        if label in groups and queue:
+            for _ in range(span):
+                labels.append(f"{label}/{queue.pop(0)}" if queue else label)
+        else:
+            labels.append(label)
+    labels.extend(queue)
+    return labels[:width] if width else labels
+
+
+def pipe_tables(text: SourceText) -> list[Table]:
+    tables: list[Table] = []
+    block: list[int] = []
+    spans = text.lines()
+
+    def close() -> None:
+        if len(block) >= 3:
+            table = _pipe_table(text, block)
+            if table is not None:
+                tables.append(table)
+        block.clear()
+
+    for number, (start, end) in enumerate(spans):
+        if text.simp.count("|", start, end) >= 3:
+            block.append(number)
+        else:
+            close()
+    close()
+    return tables
+
+
+def _pipe_table(text: SourceText, block: list[int]) -> Table | None:
+    spans = text.lines()
+    rows = [_cells(text, *spans[n]) for n in block]
+    header: list[list[Cell]] = []
+    data: list[tuple[Cell | None, Cell, list[Cell]]] = []
+    width = 0
+    for cells in rows:
+        serial_at = next(
+            (
+                i
+                for i, c in enumerate(cells[:-1])
+                if _SERIAL.match(c.text) and not _SERIAL.match(cells[i + 1].text)
+                and cells[i + 1].text
+            ),
+            None,
+        )
+        if serial_at is None:
+            if not data:
+                header.append(cells)
+            continue
+        values = cells[serial_at + 2 :]
+        width = max(width, len(values))
+        data.append((cells[serial_at], cells[serial_at + 1], values))
+    if not data or not header:
+        return None
+    labels = _labels(header[:2], width)
+    unit_column = next((i for i, label in enumerate(labels) if label == "单位"), None)
+    binding_column = next((i for i, label in enumerate(labels) if "属性" in label), None)
+    return Table(labels, unit_column, binding_column, data, set(block))
+
+
+def flattened_tables(text: SourceText) -> list[Table]:
+    """Tables flattened to one cell per line: a 序号 line, header lines, serial-led rows."""
+    spans = text.lines()
+    tables: list[Table] = []
+    number = 0
+    while number < len(spans):
+        line = text.simp[spans[number][0] : spans[number][1]].strip()
+        if line != "序号":
+            number += 1
+            continue
+        table, number = _flattened(text, spans, number)
+        if table is not None:
+            tables.append(table)
+    return tables
+
+
+def _flattened(
+    text: SourceText, spans: list[tuple[int, int]], first: int
+) -> tuple[Table | None, int]:
+    cells: list[tuple[int, Cell]] = []
+    number = first + 1
+    while number < len(spans):
+        start, end = spans[number]
+        stripped = text.simp[start:end].strip()
+        if len(stripped) > 40:
+            break
+        if stripped:
+            offset = start + text.simp[start:end].index(stripped)
+            cells.append((number, Cell(stripped, offset, offset + len(stripped))))
+        number += 1
+    first_serial = next((i for i, (_, c) in enumerate(cells) if c.text == "1"), None)
+    if first_serial is None:
+        return None, number
+    head = [c.text for _, c in cells[:first_serial] if "指标" not in c.text]
+    labels: list[str] = []
+    for label in head:
+        if labels and _YEAR_LABEL.fullmatch(labels[-1]) and not _YEAR_LABEL.search(label):
+            labels[-1] += label
+        else:
+            labels.append(label)
+    rows: list[tuple[Cell | None, Cell, list[Cell]]] = []
+    lines = {first} | {n for n, _ in cells[:first_serial]}
+    expected = 1
+    current: list[tuple[int, Cell]] = []
+    for n, cell in cells[first_serial:]:
+        if cell.text == str(expected) or cell.text == str(expected + 1) and current:
+            if current:
+                _row(current, labels, rows)
+            expected = int(cell.text) + 1
+            current = [(n, cell)]
+        else:
+            current.append((n, cell))
+        lines.add(n)
+    if current:
+        _row(current, labels, rows)
+    return Table(labels, None, None, rows, lines), number
+
+
+def _row(
+    cells: list[tuple[int, Cell]], labels: list[str], rows: list[tuple[Cell | None, Cell, list[Cell]]]
+) -> None:
+    if len(cells) < 3:
+        return
+    serial, name = cells[0][1], cells[1][1]
+    values = [c for _, c in cells[2:]]
+    # a cell broken after a comma continues on the next line
+    merged: list[Cell] = []
+    for cell in values:
+        if merged and merged[-1].text.endswith((",", "，")) and len(values) > len(labels):
+            last = merged.pop()
+            merged.append(Cell(last.text + " " + cell.text, last.start, cell.end))
+        else:
+            merged.append(cell)
+    rows.append((serial, name, merged))
+
+
+def _unit_of(name: str, table: Table, values: list[Cell]) -> tuple[str, str | None]:
+    if table.unit_column is not None and table.unit_column < len(values):
+        word = values[table.unit_column].text.replace(" ", "")
+        return name, _unit_word(word)
+    match = _UNIT_IN_NAME.search(name)
+    if match:
+        return name[: match.start()].strip(), _unit_word(match.group(1).replace(" ", ""))
+    return name, None
+
+
+def per_person(name: str, unit: str) -> str:
+    """人均 (per person) money is money per person."""
+    if "人均" in name and unit in ("CNY", "万元"):
+        return "元/人" if unit == "CNY" else "万元/人"
+    return unit
+
+
+def _unit_word(word: str) -> str | None:
+    word = word.replace("/ ", "/")
+    if word in UNIT_WORDS:
+        return UNIT_WORDS[word]
+    probe = figures(f"1{word}")
+    return probe[0].unit if probe and probe[0].end == len(word) + 1 else None
+
+
+def candidates(text: SourceText, tables: list[Table], ctx: DocumentContext,
+               units: dict[str, Unit]) -> list[Candidate]:
+    found: list[Candidate] = []
+    for table in tables:
+        targets = [
+            i
+            for i, label in enumerate(table.labels)
+            if _TARGET_LABEL.search(label) and not _DONE_LABEL.search(label)
+            or (
+                _YEAR_LABEL.fullmatch(label)
+                and int(_YEAR_LABEL.fullmatch(label).group(1)) >= ctx.default_deadline  # type: ignore[union-attr]
+                and not _DONE_LABEL.search(label)
+            )
+        ]
+        for serial, name_cell, values in table.rows:
+            name, unit = _unit_of(name_cell.text, table, values)
+            binding = None
+            if table.binding_column is not None and table.binding_column < len(values):
+                flag = values[table.binding_column].text.replace(" ", "")
+                binding = True if flag.startswith("约束") else False if flag.startswith("预期") else None
+            for column in targets:
+                if column >= len(values):
+                    continue
+                cell = values[column]
+                found.extend(
+                    _cell(text, table, serial or name_cell, name, unit, cell, column, binding, ctx,
+                          units)
+                )
+    return found
+
+
+def _cell(
+    text: SourceText,
+    table: Table,
+    first: Cell,
+    name: str,
+    unit: str | None,
+    cell: Cell,
+    column: int,
+    binding: bool | None,
+    ctx: DocumentContext,
+    units: dict[str, Unit],
+) -> list[Candidate]:
+    label = table.labels[column]
+    year_match = _YEAR_LABEL.search(label)
+    if year_match is None and "/" in label:
+        group = label.split("/", 1)[0]
+        year_match = next(
+            (m for other in table.labels if other.startswith(group + "/")
+             for m in [_YEAR_LABEL.search(other)] if m),
+            None,
+        )
+    due: int = int(year_match.group(1)) if year_match else ctx.default_deadline
+    raw_cell = cell.text.replace(" ", "")
+    quote = text.raw[first.start : cell.end]
+    line = text.line_of(first.start)
+    tags = tags_for(name)
+    base = dict(start=first.start, end=cell.end, line=line, deadline=due, binding=binding,
+                tags=tags, quote=quote)
+    if _HIGHER.search(raw_cell):
+        return [Candidate(metric=name, unit=unit or "percent", kind="level",
+                          target={"set_by": "higher-level"}, rule="table:上级下达", score=0.7,
+                          **base)]  # type: ignore[arg-type]
+    growth = "年均" in label or "增长" in label or "增速" in label
+    cell_unit = unit
+    if growth:
+        cell_unit = "percent"
+    probe = re.sub(r"^[><≥≤]=?", "", raw_cell)
+    figs = figures(probe if re.search(r"[^0-9.]", probe) else f"{probe}{'%' if cell_unit == 'percent' else '个'}", 0, units)
+    if not figs:
+        return []
+    fig = figs[0]
+    if not re.search(r"[^0-9.]", probe):
+        value_unit = cell_unit
+    else:
+        value_unit = fig.unit if fig.unit != "count" or cell_unit is None else cell_unit
+    if value_unit is None:
+        return []
+    value_unit = per_person(name, value_unit)
+    op, cue = operator(raw_cell[: raw_cell.find(probe[:1])] if probe else "", raw_cell[len(raw_cell) - len(raw_cell.lstrip("><≥≤=")) :][len(str(fig.value)) :])
+    if raw_cell.startswith(">"):
+        op, cue = (">=", ">=") if raw_cell.startswith(">=") else (">", ">")
+    after = probe[fig.end - 0 :] if fig.end <= len(probe) else ""
+    for word, after_op in rules.OP_AFTER:
+        if after.startswith(word) or raw_cell.endswith(word):
+            op, cue = after_op, word
+    target: dict[str, object] = {"op": op, "value": fig.value}
+    if "力争" in raw_cell and "确保" in raw_cell and len(figs) > 1:
+        target["stretch"] = figs[1].value
+    kind = "rate" if growth else kind_of(name, name, value_unit)
+    return [Candidate(metric=name, unit=value_unit, kind=kind, target=target,
+                      rule=f"table:{label}:{cue}", score=0.9, **base)]  # type: ignore[arg-type]
