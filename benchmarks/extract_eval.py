@@ -79,7 +79,9 @@ def same_value(a: Any, unit_a: str, b: Any, unit_b: str, units: dict[str, Unit])
     return math.isclose(a * fa, b * fb, rel_tol=1e-9, abs_tol=0.0)
 
 
-def same_target(cand: dict[str, Any], c_unit: str, pledge: dict[str, Any], units: dict[str, Unit]) -> bool:
+def same_target(
+    cand: dict[str, Any], c_unit: str, pledge: dict[str, Any], units: dict[str, Unit]
+) -> bool:
     target = pledge.get("target") or {}
     unit = (pledge.get("metric") or {}).get("unit") or ""
     if "set_by" in target or "set_by" in cand:
@@ -124,8 +126,12 @@ def _kind(pledge: dict[str, Any]) -> str:
 
 
 def score_pledges(
-    name: str, text: str, pledges: list[dict[str, Any]], candidates: Iterable[dict[str, Any]],
-    units: dict[str, Unit], left_out: Sequence[str] = (),
+    name: str,
+    text: str,
+    pledges: list[dict[str, Any]],
+    candidates: Iterable[dict[str, Any]],
+    units: dict[str, Unit],
+    left_out: Sequence[str] = (),
 ) -> Score:
     """Recall, full recall and precision of `candidates` against a file's `pledges`."""
     haystack = normal(text)
@@ -139,12 +145,17 @@ def score_pledges(
             continue
         score.relevant += 1
         hits = [
-            c for c, cw in cands
+            c
+            for c, cw in cands
             if overlap(where, cw) and same_target(c["target"], c["metric"]["unit"], pledge, units)
         ]
         if hits:
             score.matched += 1
-            if any(str(c["deadline"]) == str(pledge.get("deadline")) and c["metric"]["kind"] == _kind(pledge) for c in hits):
+            if any(
+                str(c["deadline"]) == str(pledge.get("deadline"))
+                and c["metric"]["kind"] == _kind(pledge)
+                for c in hits
+            ):
                 score.full += 1
         else:
             score.missed.append(f"{pledge.get('id')}: {pledge.get('quote')} {pledge.get('target')}")
@@ -162,7 +173,10 @@ def score_pledges(
 
 
 def score_outcomes(
-    name: str, text: str, observations: list[tuple[str, Any, str]], found: Iterable[dict[str, Any]],
+    name: str,
+    text: str,
+    observations: list[tuple[str, Any, str]],
+    found: Iterable[dict[str, Any]],
     units: dict[str, Unit],
 ) -> Score:
     """Recall and precision of candidate observations against the ledger's, by quote and value."""
@@ -173,13 +187,19 @@ def score_outcomes(
     placed = [(q, v, u, spans(haystack, q)) for q, v, u in observations]
     for quote, value, unit, where in placed:
         score.relevant += 1
-        if any(overlap(where, cw) and same_value(c["value"], c["unit"], value, unit, units) for c, cw in cands):
+        if any(
+            overlap(where, cw) and same_value(c["value"], c["unit"], value, unit, units)
+            for c, cw in cands
+        ):
             score.matched += 1
             score.full += 1
         else:
             score.missed.append(f"{quote} = {value} {unit}")
     for cand, cw in cands:
-        if any(overlap(w, cw) and same_value(cand["value"], cand["unit"], v, u, units) for _, v, u, w in placed):
+        if any(
+            overlap(w, cw) and same_value(cand["value"], cand["unit"], v, u, units)
+            for _, v, u, w in placed
+        ):
             score.correct += 1
         else:
             score.wrong.append(f"{cand['quote']} = {cand['value']} {cand['unit']}")
@@ -198,8 +218,14 @@ def ledger_observations(data: dict[str, Any], source_id: str) -> list[tuple[str,
             if not isinstance(item, dict) or not isinstance(item.get("value"), int | float):
                 continue
             for evidence in item.get("evidence") or []:
-                if isinstance(evidence, dict) and evidence.get("source") == source_id and evidence.get("quote"):
-                    found.append((str(evidence["quote"]), item["value"], str(item.get("unit") or unit)))
+                if (
+                    isinstance(evidence, dict)
+                    and evidence.get("source") == source_id
+                    and evidence.get("quote")
+                ):
+                    found.append(
+                        (str(evidence["quote"]), item["value"], str(item.get("unit") or unit))
+                    )
                     break
     return found
 
@@ -226,8 +252,13 @@ def load_units(ledger: Path) -> dict[str, Unit]:
     path = ledger / "units.yaml"
     if path.is_file():
         for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("units") or []:
-            units[item["id"]] = Unit(item["id"], item.get("name", ""), item.get("name_en", ""),
-                                     item["dimension"], float(item.get("factor", 1)))
+            units[item["id"]] = Unit(
+                item["id"],
+                item.get("name", ""),
+                item.get("name_en", ""),
+                item["dimension"],
+                float(item.get("factor", 1)),
+            )
     return units
 
 
@@ -235,7 +266,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ledger", type=Path, default=ROOT / "ledger")
     parser.add_argument("--sources", type=Path, default=ROOT.parent / "shared" / "seeds")
-    parser.add_argument("--show", type=int, default=0, help="print up to N misses and wrong candidates")
+    parser.add_argument(
+        "--show", type=int, default=0, help="print up to N misses and wrong candidates"
+    )
     args = parser.parse_args(argv)
     units = load_units(args.ledger)
     total = Score("overall")
@@ -253,14 +286,29 @@ def main(argv: list[str] | None = None) -> int:
             continue
         left = [q for s, q, _ in LEFT_OUT if s == source_id]
         _, candidates = extract_pledges(text, units=units)
-        score = score_pledges(source_id, text, data["pledges"], [c.entry() | {"quote": c.quote} for c in candidates], units, left)
+        score = score_pledges(
+            source_id,
+            text,
+            data["pledges"],
+            [c.entry() | {"quote": c.quote} for c in candidates],
+            units,
+            left,
+        )
         total.add(score)
         rows.append(score.row())
         outcomes = extract_outcomes(text, units=units)
-        out = score_outcomes(source_id, text, ledger_observations(data, source_id), [o.entry() for o in outcomes], units)
+        out = score_outcomes(
+            source_id,
+            text,
+            ledger_observations(data, source_id),
+            [o.entry() for o in outcomes],
+            units,
+        )
         total_out.add(out)
         out_rows.append(out.row())
-        for line in (score.missed[: args.show] + ["--"] + score.wrong[: args.show]) if args.show else []:
+        for line in (
+            (score.missed[: args.show] + ["--"] + score.wrong[: args.show]) if args.show else []
+        ):
             print(f"  {source_id}: {line}", file=sys.stderr)
     header = "| document | ledger | candidates | recall | full recall | precision |\n|---|---|---|---|---|---|"
     print("Pledges\n\n" + header + "\n" + "\n".join([*rows, total.row()]))

@@ -3,7 +3,7 @@
 Stages, top to bottom; a module may import its own stage and the stages below it,
 never above, and never a sibling of the same rank:
 
-    cli -> present | edit -> check -> history -> judge -> read -> model
+    cli -> present | edit -> check -> history -> judge | extract -> read -> model
 
 Only `cli` imports typer; only `cli` and `present` import rich. No module imports a
 private name (one starting with `_`) from another module.
@@ -22,6 +22,7 @@ RANKS: dict[str, int] = {
     "check": 4,
     "history": 3,
     "judge": 2,
+    "extract": 2,
     "read": 1,
     "model": 0,
 }

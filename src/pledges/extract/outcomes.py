@@ -10,10 +10,12 @@ from pledges.extract import rules, tables
 from pledges.extract.context import DocumentContext, detect
 from pledges.extract.figures import figures
 from pledges.extract.prose import metric_name
-from pledges.extract.text import SourceText, clause_at, review_lines
+from pledges.extract.text import SourceText, clause_at, quote_of, review_lines
 from pledges.model.registries import BUILTIN_UNITS, Unit
 
-_REPORTED = re.compile(r"(实现|完成|达到|达|增长|下降|同比|累计|新增|共|全年|比上年|较上年|突破|超)")
+_REPORTED = re.compile(
+    r"(实现|完成|达到|达|增长|下降|同比|累计|新增|共|全年|比上年|较上年|突破|超)"
+)
 _FUTURE = re.compile(r"(力争|确保|争取|计划|预计到|目标|将|要)")
 
 
@@ -91,8 +93,18 @@ def extract_outcomes(
             if re.search(r"上半年", clause) or re.search(r"1-[56]月", text.simp[start:end]):
                 period = f"{ctx.year}-H1"
             found.append(
-                Outcome(text.raw[cs:ce], cs, ce, number + 1, metric_name(before, after),
-                        value, fig.unit, period, bound, approx)
+                Outcome(
+                    quote_of(text, cs, ce),
+                    cs,
+                    ce,
+                    number + 1,
+                    metric_name(before, after),
+                    value,
+                    fig.unit,
+                    period,
+                    bound,
+                    approx,
+                )
             )
     return found
 
@@ -101,10 +113,13 @@ def _table_outcomes(
     text: SourceText, table: tables.Table, ctx: DocumentContext, units: dict[str, Unit]
 ) -> list[Outcome]:
     found: list[Outcome] = []
-    done = [i for i, label in enumerate(table.labels) if re.search(r"(完成|实际|执行|情况)", label)
-            or re.fullmatch(r"20[0-9]{2}\s*年", label)]
+    done = [
+        i
+        for i, label in enumerate(table.labels)
+        if re.search(r"(完成|实际|执行|情况)", label) or re.fullmatch(r"20[0-9]{2}\s*年", label)
+    ]
     for serial, name_cell, values in table.rows:
-        name, unit = tables._unit_of(name_cell.text, table, values)  # noqa: SLF001
+        name, unit = tables._unit_of(name_cell.text, table, values)
         first = serial or name_cell
         for column in done:
             if column >= len(values):
@@ -125,8 +140,16 @@ def _table_outcomes(
             year = re.search(r"(20[0-9]{2})", label)
             period: str | int = int(year.group(1)) if year else ctx.year - 1
             found.append(
-                Outcome(text.raw[first.start : cell.end], first.start, cell.end,
-                        text.line_of(first.start), name, value, cell_unit, period,
-                        approx="左右" in raw_cell)
+                Outcome(
+                    quote_of(text, first.start, cell.end),
+                    first.start,
+                    cell.end,
+                    text.line_of(first.start),
+                    name,
+                    value,
+                    cell_unit,
+                    period,
+                    approx="左右" in raw_cell,
+                )
             )
     return found

@@ -8,7 +8,7 @@ from pledges.extract.candidate import Candidate, tags_for
 from pledges.extract.context import DocumentContext, detect
 from pledges.extract.figures import cn_number
 from pledges.extract.prose import commits, from_prose, metric_name, sentence_start
-from pledges.extract.text import SourceText, clause_at, review_lines
+from pledges.extract.text import SourceText, clause_at, quote_of, review_lines
 from pledges.model.registries import BUILTIN_UNITS, Unit
 
 
@@ -61,7 +61,7 @@ def _milestones(
             name = metric_name(before, text.simp[match.start() : ce]) or clause
             found.append(
                 Candidate(
-                    quote=text.raw[cs:ce],
+                    quote=quote_of(text, cs, ce),
                     start=cs,
                     end=ce,
                     line=number + 1,
@@ -114,7 +114,7 @@ def _set_by(
             name = metric_name(text.simp[cs : match.start()], "") or clause
             found.append(
                 Candidate(
-                    quote=text.raw[cs:ce],
+                    quote=quote_of(text, cs, ce),
                     start=cs,
                     end=ce,
                     line=number + 1,

@@ -9,7 +9,7 @@ from pledges.extract import rules
 from pledges.extract.candidate import Candidate, tags_for
 from pledges.extract.context import DocumentContext
 from pledges.extract.figures import Figure, cn_number, figures
-from pledges.extract.text import SENTENCE_END, SourceText, clause_at
+from pledges.extract.text import SENTENCE_END, SourceText, clause_at, quote_of
 from pledges.model.registries import Unit
 
 _TO_YEAR = re.compile(r"(到|至|于|截至)?\s*(20[0-9]{2})\s*年\s*(底|末)?(前)?")
@@ -37,7 +37,9 @@ def _nearest(pattern: re.Pattern[str], before: str, after: str) -> re.Match[str]
     return found[-1] if found else pattern.search(after)
 
 
-def deadline(prefix: str, ctx: DocumentContext, clause: tuple[str, str] = ("", "")) -> tuple[str | int, str]:
+def deadline(
+    prefix: str, ctx: DocumentContext, clause: tuple[str, str] = ("", "")
+) -> tuple[str | int, str]:
     """The period a target is due: a year from the sentence up to the figure, a month,
     quarter or half year from the figure's own clause."""
     years = [int(m.group(2)) for m in _TO_YEAR.finditer(prefix)]
@@ -129,7 +131,9 @@ def _qualifier(after: str, figs: list[Figure], index: int, clause_end: int) -> b
     """`10亿元以上项目20个`: the first figure describes what the second counts."""
     following = figs[index + 1] if index + 1 < len(figs) else None
     return bool(
-        following is not None and following.start < clause_end and _QUALIFIER.match(after)
+        following is not None
+        and following.start < clause_end
+        and _QUALIFIER.match(after)
         and following.unit != figs[index].unit
     )
 
@@ -186,7 +190,7 @@ def from_prose(
             score = 0.8 if cue != "floor" else 0.6
             found.append(
                 Candidate(
-                    quote=text.raw[cs:quote_end],
+                    quote=quote_of(text, cs, quote_end),
                     start=cs,
                     end=quote_end,
                     line=number + 1,

@@ -15,7 +15,7 @@ from pledges.extract.candidate import Candidate, tags_for
 from pledges.extract.context import DocumentContext
 from pledges.extract.figures import UNIT_WORDS, figures
 from pledges.extract.prose import kind_of, operator
-from pledges.extract.text import SourceText
+from pledges.extract.text import SourceText, quote_of
 from pledges.model.registries import Unit
 
 _SERIAL = re.compile(r"^\s*[0-9]{1,3}\s*$")
@@ -112,7 +112,8 @@ def _pipe_table(text: SourceText, block: list[int]) -> Table | None:
             (
                 i
                 for i, c in enumerate(cells[:-1])
-                if _SERIAL.match(c.text) and not _SERIAL.match(cells[i + 1].text)
+                if _SERIAL.match(c.text)
+                and not _SERIAL.match(cells[i + 1].text)
                 and cells[i + 1].text
             ),
             None,
@@ -177,7 +178,7 @@ def _flattened(
     expected = 1
     current: list[tuple[int, Cell]] = []
     for n, cell in cells[first_serial:]:
-        if cell.text == str(expected) or cell.text == str(expected + 1) and current:
+        if cell.text == str(expected) or (cell.text == str(expected + 1) and current):
             if current:
                 _row(current, labels, rows)
             expected = int(cell.text) + 1
@@ -191,7 +192,9 @@ def _flattened(
 
 
 def _row(
-    cells: list[tuple[int, Cell]], labels: list[str], rows: list[tuple[Cell | None, Cell, list[Cell]]]
+    cells: list[tuple[int, Cell]],
+    labels: list[str],
+    rows: list[tuple[Cell | None, Cell, list[Cell]]],
 ) -> None:
     if len(cells) < 3:
         return
@@ -233,14 +236,15 @@ def _unit_word(word: str) -> str | None:
     return probe[0].unit if probe and probe[0].end == len(word) + 1 else None
 
 
-def candidates(text: SourceText, tables: list[Table], ctx: DocumentContext,
-               units: dict[str, Unit]) -> list[Candidate]:
+def candidates(
+    text: SourceText, tables: list[Table], ctx: DocumentContext, units: dict[str, Unit]
+) -> list[Candidate]:
     found: list[Candidate] = []
     for table in tables:
         targets = [
             i
             for i, label in enumerate(table.labels)
-            if _TARGET_LABEL.search(label) and not _DONE_LABEL.search(label)
+            if (_TARGET_LABEL.search(label) and not _DONE_LABEL.search(label))
             or (
                 _YEAR_LABEL.fullmatch(label)
                 and int(_YEAR_LABEL.fullmatch(label).group(1)) >= ctx.default_deadline  # type: ignore[union-attr]
@@ -252,14 +256,26 @@ def candidates(text: SourceText, tables: list[Table], ctx: DocumentContext,
             binding = None
             if table.binding_column is not None and table.binding_column < len(values):
                 flag = values[table.binding_column].text.replace(" ", "")
-                binding = True if flag.startswith("约束") else False if flag.startswith("预期") else None
+                binding = (
+                    True if flag.startswith("约束") else False if flag.startswith("预期") else None
+                )
             for column in targets:
                 if column >= len(values):
                     continue
                 cell = values[column]
                 found.extend(
-                    _cell(text, table, serial or name_cell, name, unit, cell, column, binding, ctx,
-                          units)
+                    _cell(
+                        text,
+                        table,
+                        serial or name_cell,
+                        name,
+                        unit,
+                        cell,
+                        column,
+                        binding,
+                        ctx,
+                        units,
+                    )
                 )
     return found
 
@@ -281,27 +297,53 @@ def _cell(
     if year_match is None and "/" in label:
         group = label.split("/", 1)[0]
         year_match = next(
-            (m for other in table.labels if other.startswith(group + "/")
-             for m in [_YEAR_LABEL.search(other)] if m),
+            (
+                m
+                for other in table.labels
+                if other.startswith(group + "/")
+                for m in [_YEAR_LABEL.search(other)]
+                if m
+            ),
             None,
         )
     due: int = int(year_match.group(1)) if year_match else ctx.default_deadline
     raw_cell = cell.text.replace(" ", "")
-    quote = text.raw[first.start : cell.end]
+    quote = quote_of(text, first.start, cell.end)
     line = text.line_of(first.start)
     tags = tags_for(name)
-    base = dict(start=first.start, end=cell.end, line=line, deadline=due, binding=binding,
-                tags=tags, quote=quote)
+    base = dict(
+        start=first.start,
+        end=cell.end,
+        line=line,
+        deadline=due,
+        binding=binding,
+        tags=tags,
+        quote=quote,
+    )
     if _HIGHER.search(raw_cell):
-        return [Candidate(metric=name, unit=unit or "percent", kind="level",
-                          target={"set_by": "higher-level"}, rule="table:上级下达", score=0.7,
-                          **base)]  # type: ignore[arg-type]
+        return [
+            Candidate(
+                metric=name,
+                unit=unit or "percent",
+                kind="level",
+                target={"set_by": "higher-level"},
+                rule="table:上级下达",
+                score=0.7,
+                **base,
+            )
+        ]  # type: ignore[arg-type]
     growth = "年均" in label or "增长" in label or "增速" in label
     cell_unit = unit
     if growth:
         cell_unit = "percent"
     probe = re.sub(r"^[><≥≤]=?", "", raw_cell)
-    figs = figures(probe if re.search(r"[^0-9.]", probe) else f"{probe}{'%' if cell_unit == 'percent' else '个'}", 0, units)
+    figs = figures(
+        probe
+        if re.search(r"[^0-9.]", probe)
+        else f"{probe}{'%' if cell_unit == 'percent' else '个'}",
+        0,
+        units,
+    )
     if not figs:
         return []
     fig = figs[0]
@@ -312,7 +354,10 @@ def _cell(
     if value_unit is None:
         return []
     value_unit = per_person(name, value_unit)
-    op, cue = operator(raw_cell[: raw_cell.find(probe[:1])] if probe else "", raw_cell[len(raw_cell) - len(raw_cell.lstrip("><≥≤=")) :][len(str(fig.value)) :])
+    op, cue = operator(
+        raw_cell[: raw_cell.find(probe[:1])] if probe else "",
+        raw_cell[len(raw_cell) - len(raw_cell.lstrip("><≥≤=")) :][len(str(fig.value)) :],
+    )
     if raw_cell.startswith(">"):
         op, cue = (">=", ">=") if raw_cell.startswith(">=") else (">", ">")
     after = probe[fig.end - 0 :] if fig.end <= len(probe) else ""
@@ -323,5 +368,14 @@ def _cell(
     if "力争" in raw_cell and "确保" in raw_cell and len(figs) > 1:
         target["stretch"] = figs[1].value
     kind = "rate" if growth else kind_of(name, name, value_unit)
-    return [Candidate(metric=name, unit=value_unit, kind=kind, target=target,
-                      rule=f"table:{label}:{cue}", score=0.9, **base)]  # type: ignore[arg-type]
+    return [
+        Candidate(
+            metric=name,
+            unit=value_unit,
+            kind=kind,
+            target=target,
+            rule=f"table:{label}:{cue}",
+            score=0.9,
+            **base,
+        )
+    ]  # type: ignore[arg-type]

@@ -105,6 +105,12 @@ def review_lines(text: SourceText) -> list[bool]:
     return marks
 
 
+def quote_of(text: SourceText, start: int, end: int) -> str:
+    """The original text of a span, each run of whitespace that holds a line break made one
+    space: quotes are matched with whitespace runs as equivalent, so it stays verbatim."""
+    return re.sub(r"\s*\n\s*", " ", text.raw[start:end]).strip()
+
+
 def clause_at(text: SourceText, index: int) -> tuple[int, int]:
     """The clause around `index`: between the nearest clause ends on either side."""
     start = index
