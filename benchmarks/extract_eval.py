@@ -116,8 +116,9 @@ class Score:
             return f"{100 * a / b:.1f}%" if b else "n/a"
 
         return (
-            f"| {self.name} | {self.relevant} | {self.candidates} | {pct(self.matched, self.relevant)}"
-            f" | {pct(self.full, self.relevant)} | {pct(self.correct, self.candidates)} |"
+            f"| {self.name} | {self.relevant} | {self.candidates}"
+            f" | {pct(self.matched, self.relevant)} | {pct(self.full, self.relevant)}"
+            f" | {pct(self.correct, self.candidates)} |"
         )
 
 
@@ -231,7 +232,7 @@ def ledger_observations(data: dict[str, Any], source_id: str) -> list[tuple[str,
 
 
 def source_text(path: Path, data: dict[str, Any], ledger: Path, sources: Path | None) -> str | None:
-    archive = (data.get("source") or {}).get("archive")
+    archive = str((data.get("source") or {}).get("archive") or "")
     if archive and (ledger / archive).is_file():
         return (ledger / archive).read_text(encoding="utf-8")
     if sources is None or not sources.is_dir():
@@ -306,11 +307,13 @@ def main(argv: list[str] | None = None) -> int:
         )
         total_out.add(out)
         out_rows.append(out.row())
-        for line in (
-            (score.missed[: args.show] + ["--"] + score.wrong[: args.show]) if args.show else []
-        ):
-            print(f"  {source_id}: {line}", file=sys.stderr)
-    header = "| document | ledger | candidates | recall | full recall | precision |\n|---|---|---|---|---|---|"
+        if args.show:
+            for line in [*score.missed[: args.show], "--", *score.wrong[: args.show]]:
+                print(f"  {source_id}: {line}", file=sys.stderr)
+    header = (
+        "| document | ledger | candidates | recall | full recall | precision |\n"
+        "|---|---|---|---|---|---|"
+    )
     print("Pledges\n\n" + header + "\n" + "\n".join([*rows, total.row()]))
     print("\nOutcomes\n\n" + header + "\n" + "\n".join([*out_rows, total_out.row()]))
     return 0

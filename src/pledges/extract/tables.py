@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from pledges.extract import rules
 from pledges.extract.candidate import Candidate, tags_for
@@ -280,6 +281,37 @@ def candidates(
     return found
 
 
+def parse_cell(
+    cell: str, unit: str | None, units: dict[str, Unit]
+) -> tuple[dict[str, Any], str, str] | None:
+    """A target cell (`78 左右`, `>90`, `96-97`, `确保5.0%, 力争5.5%以上`, `〔43〕`):
+    the target, its unit and the cue that set the comparison."""
+    text = cell.replace(" ", "").rstrip("∗*")
+    comparison = re.match(r"^(>=|>|<=|<|≥|≤)", text)
+    body = text[comparison.end() :] if comparison else text
+    bare = re.fullmatch(r"[〔\[]?[0-9]+(\.[0-9]+)?(-[0-9]+(\.[0-9]+)?)?[〕\]]?", body)
+    probe = body + ("%" if unit == "percent" else "个") if bare else body
+    figs = figures(probe, 0, units)
+    if not figs:
+        return None
+    fig = figs[0]
+    value_unit = unit if bare else (fig.unit if fig.unit != "count" or unit is None else unit)
+    if value_unit is None:
+        return None
+    if fig.high is not None:
+        return {"op": "between", "value": [fig.value, fig.high]}, value_unit, "range"
+    if comparison:
+        op = {"≥": ">=", "≤": "<="}.get(comparison.group(1), comparison.group(1))
+        cue = comparison.group(1)
+    else:
+        op, cue = operator(body[: fig.start], body[fig.end :])
+    target: dict[str, Any] = {"op": op, "value": fig.value}
+    if "确保" in body and rules.STRETCH_TOP.search(body) and len(figs) > 1:
+        target["stretch"] = figs[1].value
+        cue = "确保…力争"
+    return target, value_unit, cue
+
+
 def _cell(
     text: SourceText,
     table: Table,
@@ -293,89 +325,49 @@ def _cell(
     units: dict[str, Unit],
 ) -> list[Candidate]:
     label = table.labels[column]
-    year_match = _YEAR_LABEL.search(label)
-    if year_match is None and "/" in label:
-        group = label.split("/", 1)[0]
-        year_match = next(
-            (
-                m
-                for other in table.labels
-                if other.startswith(group + "/")
-                for m in [_YEAR_LABEL.search(other)]
-                if m
-            ),
-            None,
-        )
-    due: int = int(year_match.group(1)) if year_match else ctx.default_deadline
-    raw_cell = cell.text.replace(" ", "")
+    due = _column_year(table, label) or ctx.default_deadline
+    growth = any(word in label for word in ("年均", "增长", "增速"))
     quote = quote_of(text, first.start, cell.end)
     line = text.line_of(first.start)
     tags = tags_for(name)
-    base = dict(
-        start=first.start,
-        end=cell.end,
-        line=line,
-        deadline=due,
-        binding=binding,
-        tags=tags,
-        quote=quote,
-    )
-    if _HIGHER.search(raw_cell):
-        return [
-            Candidate(
-                metric=name,
-                unit=unit or "percent",
-                kind="level",
-                target={"set_by": "higher-level"},
-                rule="table:上级下达",
-                score=0.7,
-                **base,
-            )
-        ]  # type: ignore[arg-type]
-    growth = "年均" in label or "增长" in label or "增速" in label
-    cell_unit = unit
-    if growth:
-        cell_unit = "percent"
-    probe = re.sub(r"^[><≥≤]=?", "", raw_cell)
-    figs = figures(
-        probe
-        if re.search(r"[^0-9.]", probe)
-        else f"{probe}{'%' if cell_unit == 'percent' else '个'}",
-        0,
-        units,
-    )
-    if not figs:
-        return []
-    fig = figs[0]
-    if not re.search(r"[^0-9.]", probe):
-        value_unit = cell_unit
+    if _HIGHER.search(cell.text.replace(" ", "")):
+        target: dict[str, Any] = {"set_by": "higher-level"}
+        value_unit, kind, rule, score = unit or "percent", "level", "table:上级下达", 0.7
     else:
-        value_unit = fig.unit if fig.unit != "count" or cell_unit is None else cell_unit
-    if value_unit is None:
-        return []
-    value_unit = per_person(name, value_unit)
-    op, cue = operator(
-        raw_cell[: raw_cell.find(probe[:1])] if probe else "",
-        raw_cell[len(raw_cell) - len(raw_cell.lstrip("><≥≤=")) :][len(str(fig.value)) :],
-    )
-    if raw_cell.startswith(">"):
-        op, cue = (">=", ">=") if raw_cell.startswith(">=") else (">", ">")
-    after = probe[fig.end - 0 :] if fig.end <= len(probe) else ""
-    for word, after_op in rules.OP_AFTER:
-        if after.startswith(word) or raw_cell.endswith(word):
-            op, cue = after_op, word
-    target: dict[str, object] = {"op": op, "value": fig.value}
-    if "力争" in raw_cell and "确保" in raw_cell and len(figs) > 1:
-        target["stretch"] = figs[1].value
-    kind = "rate" if growth else kind_of(name, name, value_unit)
+        parsed = parse_cell(cell.text, "percent" if growth else unit, units)
+        if parsed is None:
+            return []
+        target, value_unit, cue = parsed
+        value_unit = per_person(name, value_unit)
+        kind = "rate" if growth else kind_of(name, name, value_unit)
+        rule, score = f"table:{label}:{cue}", 0.9
     return [
         Candidate(
+            quote=quote,
+            start=first.start,
+            end=cell.end,
+            line=line,
             metric=name,
             unit=value_unit,
             kind=kind,
             target=target,
-            rule=f"table:{label}:{cue}",
-            score=0.9,
-            **base,
+            deadline=due,
+            rule=rule,
+            score=score,
+            binding=binding,
+            tags=tags,
         )
-    ]  # type: ignore[arg-type]
+    ]
+
+
+def _column_year(table: Table, label: str) -> int | None:
+    """The year a column is for: in its label, or in its group's other labels."""
+    match = _YEAR_LABEL.search(label)
+    if match is None and "/" in label:
+        group = label.split("/", 1)[0] + "/"
+        for other in table.labels:
+            if other.startswith(group):
+                match = _YEAR_LABEL.search(other)
+                if match:
+                    break
+    return int(match.group(1)) if match else None
