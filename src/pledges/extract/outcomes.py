@@ -119,7 +119,7 @@ def _table_outcomes(
         if re.search(r"(完成|实际|执行|情况)", label) or re.fullmatch(r"20[0-9]{2}\s*年", label)
     ]
     for serial, name_cell, values in table.rows:
-        name, unit = tables._unit_of(name_cell.text, table, values)
+        name, unit = tables.unit_of(name_cell.text, table, values, units)
         first = serial or name_cell
         for column in done:
             if column >= len(values):

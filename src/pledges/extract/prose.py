@@ -79,6 +79,17 @@ def operator(before: str, after: str) -> tuple[str, str]:
 
 
 def metric_name(before: str, after: str) -> str:
+    """The words that name what a figure measures: the text before it in its clause,
+    from the last enumeration comma on, with cue words and other figures taken out."""
+    from pledges.extract.figures import FIGURE
+
+    last = before.rsplit("、", 1)[-1]
+    if len(_trimmed(last)) >= 2:
+        return _trimmed(last, after)
+    return _trimmed(FIGURE.sub("", before).replace("、", ""), after)
+
+
+def _trimmed(before: str, after: str = "") -> str:
     name = rules.NAME_TRIM_START.sub("", before)
     name = rules.NAME_TRIM_END.sub("", name)
     name = re.sub(r"(增长|增速|增幅|涨幅|降幅|下降|降低|减少|上涨|提高)$", "", name)

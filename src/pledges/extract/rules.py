@@ -83,6 +83,7 @@ MILESTONE = re.compile(
 # Verbs and cue words trimmed from the ends of a metric name.
 NAME_TRIM_START = re.compile(
     r"^(其中|全年|今年|全区|全市|力争|确保|争取|实现|完成|达到|推动|推进|加快|持续|累计|"
+    r"新增|新建|新引进|新开工|"
     r"到20[0-9]{2}年|20[0-9]{2}年|“十[一二三四五]五”(期间|末)?|十[一二三四五]五(期间|末)?|"
     r"每年|年均|和|及|、|\s)+"
 )

@@ -212,13 +212,16 @@ def _row(
     rows.append((serial, name, merged))
 
 
-def _unit_of(name: str, table: Table, values: list[Cell]) -> tuple[str, str | None]:
+def unit_of(
+    name: str, table: Table, values: list[Cell], units: dict[str, Unit]
+) -> tuple[str, str | None]:
+    """A row's metric name and unit: from the unit column, or from `name(unit)`."""
     if table.unit_column is not None and table.unit_column < len(values):
         word = values[table.unit_column].text.replace(" ", "")
-        return name, _unit_word(word)
+        return name, _unit_word(word, units)
     match = _UNIT_IN_NAME.search(name)
     if match:
-        return name[: match.start()].strip(), _unit_word(match.group(1).replace(" ", ""))
+        return name[: match.start()].strip(), _unit_word(match.group(1).replace(" ", ""), units)
     return name, None
 
 
@@ -229,10 +232,12 @@ def per_person(name: str, unit: str) -> str:
     return unit
 
 
-def _unit_word(word: str) -> str | None:
-    word = word.replace("/ ", "/")
+def _unit_word(word: str, units: dict[str, Unit]) -> str | None:
     if word in UNIT_WORDS:
         return UNIT_WORDS[word]
+    for unit in units.values():
+        if word in (unit.id, unit.name):
+            return unit.id
     probe = figures(f"1{word}")
     return probe[0].unit if probe and probe[0].end == len(word) + 1 else None
 
@@ -253,7 +258,7 @@ def candidates(
             )
         ]
         for serial, name_cell, values in table.rows:
-            name, unit = _unit_of(name_cell.text, table, values)
+            name, unit = unit_of(name_cell.text, table, values, units)
             binding = None
             if table.binding_column is not None and table.binding_column < len(values):
                 flag = values[table.binding_column].text.replace(" ", "")
@@ -289,8 +294,12 @@ def parse_cell(
     text = cell.replace(" ", "").rstrip("∗*")
     comparison = re.match(r"^(>=|>|<=|<|≥|≤)", text)
     body = text[comparison.end() :] if comparison else text
-    bare = re.fullmatch(r"[〔\[]?[0-9]+(\.[0-9]+)?(-[0-9]+(\.[0-9]+)?)?[〕\]]?", body)
-    probe = body + ("%" if unit == "percent" else "个") if bare else body
+    number = re.match(r"[〔\[]?[0-9]+(\.[0-9]+)?(-[0-9]+(\.[0-9]+)?)?[〕\]]?", body)
+    rest = body[number.end() :] if number else body
+    bare = number is not None and not figures("1" + rest[:4], 0, units)
+    probe = body
+    if bare and number is not None:
+        probe = number.group(0) + ("%" if unit == "percent" else "个") + rest
     figs = figures(probe, 0, units)
     if not figs:
         return None
@@ -304,7 +313,7 @@ def parse_cell(
         op = {"≥": ">=", "≤": "<="}.get(comparison.group(1), comparison.group(1))
         cue = comparison.group(1)
     else:
-        op, cue = operator(body[: fig.start], body[fig.end :])
+        op, cue = operator(probe[: fig.start], probe[fig.end :])
     target: dict[str, Any] = {"op": op, "value": fig.value}
     if "确保" in body and rules.STRETCH_TOP.search(body) and len(figs) > 1:
         target["stretch"] = figs[1].value
