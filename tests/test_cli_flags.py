@@ -32,10 +32,11 @@ READS_LEDGER = {
     "observe",
     "assess",
     "rename",
+    "extract",
 }
 NO_LEDGER = {"rules"}
 # history judges each commit as of that commit's own date: --as-of does not apply.
-JUDGES_STATUSES = READS_LEDGER - {"units", "history", "fmt"}
+JUDGES_STATUSES = READS_LEDGER - {"units", "history", "fmt", "extract"}
 AS_OF_HELP = "Judge statuses as of this date or period (default: today)."
 
 # Arguments that get each command past its own checks to the point of reading the ledger.
@@ -48,6 +49,7 @@ ARGS = {
         *["--source", "s", "--quote", "q"],
     ],
     "rename": ["t/2023/gdp", "t/2023/growth"],
+    "extract": ["s"],
     "new": ["--file", "ledger/a.yaml", "--title", "t", "--quote", "q", "--deadline", "2023"],
 }
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from pledges.cli.common import EXIT_UNREADABLE, LedgerOpt, app, fail, load_ledger, stdout
+
+if TYPE_CHECKING:
+    from pledges.read.loader import LoadResult
 
 
 class ExtractFormat(StrEnum):
@@ -45,10 +47,16 @@ def extract(
 ) -> None:
     """Draft pledges (or outcomes) from a document, each with the rule that read it.
 
-    Candidates are for review: every quote is verbatim from the text, and each entry's
-    `confidence` names the rule that produced it.
+    SOURCE is a ledger source with an archived text, or a text file. Candidates are for
+    review: every quote is verbatim from the text (line breaks read as spaces), and each
+    entry's `confidence` names the rule that produced it and the line it came from.
 
-    Example: pledges extract xiaoshan-2023-work-report --format json
+    Example:
+
+    \b
+      pledges extract xiaoshan-2023-work-report
+      pledges extract report.txt --format json --year 2024
+      pledges extract binjiang-2024-plan-report --outcomes
     """
     from pledges.extract.match import match
     from pledges.extract.outcomes import extract_outcomes
@@ -86,6 +94,22 @@ def extract(
     _print(items, output, "outcomes" if outcomes else "pledges")
 
 
+def _ledger_for(ledger: str | None, *, needed: bool) -> LoadResult | None:
+    """The ledger (for source ids, units and pledges): required for a source id or
+    --outcomes, else used when one is found."""
+    import os
+
+    from pledges.read.loader import LedgerNotFoundError, find_ledger
+
+    if needed or ledger or os.environ.get("PLEDGES_LEDGER"):
+        return load_ledger(ledger)
+    try:
+        find_ledger(None, Path.cwd())
+    except LedgerNotFoundError:
+        return None
+    return load_ledger(None)
+
+
 def _outcome_entry(item: dict[str, Any], source_id: str | None) -> dict[str, Any]:
     evidence: dict[str, Any] = {"quote": item.pop("quote")}
     if source_id:
@@ -97,7 +121,9 @@ def _outcome_entry(item: dict[str, Any], source_id: str | None) -> dict[str, Any
 def _print(items: list[dict[str, Any]], output: ExtractFormat, key: str) -> None:
     console = stdout()
     if output is ExtractFormat.json:
-        console.out(json.dumps(items, ensure_ascii=False, indent=2), highlight=False)
+        from pledges.present.escape.json import dumps
+
+        console.out(dumps(items, indent=2), highlight=False)
         return
     from pledges.edit.emit import mapping_lines
 
