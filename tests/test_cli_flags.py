@@ -33,10 +33,12 @@ READS_LEDGER = {
     "assess",
     "rename",
     "extract",
+    "accept",
+    "reject",
 }
 NO_LEDGER = {"rules"}
 # history judges each commit as of that commit's own date: --as-of does not apply.
-JUDGES_STATUSES = READS_LEDGER - {"units", "history", "fmt", "extract"}
+JUDGES_STATUSES = READS_LEDGER - {"units", "history", "fmt", "extract", "accept", "reject"}
 AS_OF_HELP = "Judge statuses as of this date or period (default: today)."
 
 # Arguments that get each command past its own checks to the point of reading the ledger.
@@ -50,6 +52,8 @@ ARGS = {
     ],
     "rename": ["t/2023/gdp", "t/2023/growth"],
     "extract": ["s"],
+    "accept": ["t/2023/gdp"],
+    "reject": ["t/2023/gdp"],
     "new": ["--file", "ledger/a.yaml", "--title", "t", "--quote", "q", "--deadline", "2023"],
 }
 

@@ -223,10 +223,12 @@ def load_ledger(
     return load(root, paths, cache=cache if isinstance(cache, Cache) else None)
 
 
-def rows_for(result: LoadResult, as_of: date, filters: Filters, sort: str = "id") -> list[Row]:
+def rows_for(
+    result: LoadResult, as_of: date, filters: Filters, sort: str = "id", *, drafts: bool = False
+) -> list[Row]:
     from pledges.judge.query import evaluate_all, select, sort_rows
 
-    return sort_rows(select(evaluate_all(result, as_of), filters), sort)
+    return sort_rows(select(evaluate_all(result, as_of, drafts=drafts), filters), sort)
 
 
 def make_filters(

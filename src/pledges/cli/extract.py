@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from pledges.cli.common import EXIT_UNREADABLE, LedgerOpt, app, fail, load_ledger, stdout
+from pledges.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_UNREADABLE,
+    LedgerOpt,
+    app,
+    fail,
+    load_ledger,
+    say,
+    stdout,
+)
 
 if TYPE_CHECKING:
+    from pledges.model.diagnostics import Diagnostic
     from pledges.read.loader import LoadResult
 
 
@@ -43,6 +53,14 @@ def extract(
             help="The year the document's targets are for (default: read from the text).",
         ),
     ] = None,
+    write: Annotated[
+        bool,
+        typer.Option(
+            "--write",
+            help="Append the candidates to the source's ledger file as drafts "
+            "(review: draft), verified like every edit.",
+        ),
+    ] = False,
     ledger: LedgerOpt = None,
 ) -> None:
     """Draft pledges (or outcomes) from a document, each with the rule that read it.
@@ -57,6 +75,11 @@ def extract(
       pledges extract xiaoshan-2023-work-report
       pledges extract report.txt --format json --year 2024
       pledges extract binjiang-2024-plan-report --outcomes
+      pledges extract xiaoshan-2023-work-report --write
+
+    With --write, candidates go into the ledger marked `review: draft` (outcomes: the
+    figures matched to a pledge); `pledges list --drafts` shows them, and `pledges
+    accept ID` or `pledges reject ID` finishes the review.
     """
     from pledges.extract.match import match
     from pledges.extract.outcomes import extract_outcomes
@@ -91,6 +114,12 @@ def extract(
     else:
         _, candidates = extract_pledges(document.text, year=year, units=units)
         items = [c.entry() for c in candidates]
+    if write and result is not None and document.ledger_file is not None:
+        if outcomes:
+            _write_outcomes(result, [i for i in items if i.get("pledge")])
+        else:
+            _write_pledges(Path(document.ledger_file), items)
+        return
     _print(items, output, "outcomes" if outcomes else "pledges")
 
 
@@ -108,6 +137,150 @@ def _ledger_for(ledger: str | None, *, needed: bool) -> LoadResult | None:
     except LedgerNotFoundError:
         return None
     return load_ledger(None)
+
+
+def _write_pledges(path: Path, items: list[dict[str, Any]]) -> None:
+    from datetime import date
+
+    from pledges.edit import atomic, session, splice
+
+    loaded = session.open_for_edit(path, date.today())
+    if isinstance(loaded, list):
+        _refuse(loaded)
+    drafts: list[tuple[dict[str, Any], str]] = []
+    taken: set[str] = set()
+    for item in items:
+        confidence = item.pop("confidence")
+        pledge_id = splice.propose_id(loaded, item["title"], item["metric"].get("name"))
+        base, n = pledge_id, 2
+        while pledge_id in taken:
+            pledge_id, n = f"{base}-{n}", n + 1
+        taken.add(pledge_id)
+        comment = (
+            f"extracted from line {confidence['line']} by rule {confidence['rule']}"
+            f" (confidence {confidence['score']})"
+        )
+        drafts.append(({"id": pledge_id, "review": "draft", **item}, comment))
+    if not drafts:
+        say("no candidates: nothing written")
+        return
+    edit = splice.plan_new_drafts(loaded, drafts)
+    if isinstance(edit, list):
+        _refuse(edit)
+    problem = atomic.write(edit)
+    if problem is not None:
+        _refuse([problem])
+    say(
+        f"{len(drafts)} draft pledge{'s' if len(drafts) != 1 else ''} written to "
+        f"{shown_name(loaded.name)}: review with 'pledges list --drafts'"
+    )
+
+
+def _write_outcomes(result: LoadResult, items: list[dict[str, Any]]) -> None:
+    from datetime import date
+
+    from pledges.edit import atomic, session, splice
+
+    written = 0
+    for item in items:
+        pledge_id = item.pop("pledge")
+        file = session.find_pledge_file(result, pledge_id)
+        if not isinstance(file, Path):
+            _refuse([file])
+        loaded = session.open_for_edit(file, date.today())
+        if isinstance(loaded, list):
+            _refuse(loaded)
+        observation: dict[str, Any] = {
+            key: item[key] for key in ("period", "value", "unit", "bound", "approx") if key in item
+        }
+        observation["evidence"] = item["evidence"]
+        observation["review"] = "draft"
+        edit = splice.plan_observe(loaded, pledge_id, observation)
+        if isinstance(edit, list):
+            _refuse(edit)
+        problem = atomic.write(edit)
+        if problem is not None:
+            _refuse([problem])
+        written += 1
+    say(
+        f"{written} draft observation{'s' if written != 1 else ''} written: "
+        "review with 'pledges list --drafts'"
+    )
+
+
+def _refuse(diagnostics: list[Diagnostic]) -> NoReturn:
+    from pledges.cli.common import stderr
+    from pledges.present.formats import to_text
+
+    console = stderr()
+    for diagnostic in diagnostics:
+        console.out(to_text(diagnostic), highlight=False)
+    console.out("pledges: nothing more was written", highlight=False)
+    raise typer.Exit(EXIT_FINDINGS)
+
+
+def shown_name(name: str) -> str:
+    from pledges.present.escape.terminal import name as shown
+
+    return shown(name)
+
+
+def _review(pledge_ids: list[str], ledger: str | None, accept: bool) -> None:
+    from datetime import date
+
+    from pledges.edit import atomic, session, splice
+
+    result = load_ledger(ledger)
+    for pledge_id in pledge_ids:
+        file = session.find_pledge_file(result, pledge_id)
+        if not isinstance(file, Path):
+            _refuse([file])
+        loaded = session.open_for_edit(file, date.today())
+        if isinstance(loaded, list):
+            _refuse(loaded)
+        plan = splice.plan_accept if accept else splice.plan_reject
+        edit = plan(loaded, pledge_id)
+        if isinstance(edit, list):
+            _refuse(edit)
+        problem = atomic.write(edit)
+        if problem is not None:
+            _refuse([problem])
+        say(f"{clean_text(edit.summary)}: written to {shown_name(loaded.name)}")
+
+
+def clean_text(text: str) -> str:
+    from pledges.present.escape.terminal import text as clean
+
+    return clean(text)
+
+
+IdsArg = Annotated[list[str], typer.Argument(metavar="ID...", help="Pledge ids.")]
+
+
+@app.command()
+def accept(pledge_ids: IdsArg, ledger: LedgerOpt = None) -> None:
+    """Accept drafts: a draft pledge, or a pledge's draft observations, lose `review: draft`.
+
+    Example:
+
+    \b
+      pledges accept xiaoshan/2023/solar-capacity xiaoshan/2023/gdp-growth
+    """
+    _review(pledge_ids, ledger, accept=True)
+
+
+@app.command()
+def reject(pledge_ids: IdsArg, ledger: LedgerOpt = None) -> None:
+    """Reject drafts: a draft pledge is removed; so are a pledge's draft observations.
+
+    Every other byte of the file stays as it was.
+
+    Example:
+
+    \b
+      pledges reject xiaoshan/2023/solar-capacity
+    """
+    _review(pledge_ids, ledger, accept=False)
 
 
 def _outcome_entry(item: dict[str, Any], source_id: str | None) -> dict[str, Any]:

@@ -105,15 +105,26 @@ def list_pledges(
     output_format: Annotated[
         ListFormat, typer.Option("--format", help="Output format.")
     ] = ListFormat.table,
+    drafts: Annotated[
+        bool,
+        typer.Option(
+            "--drafts",
+            help="Only the pledges that hold a draft awaiting review (pledges accept/reject).",
+        ),
+    ] = False,
     ledger: LedgerOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
     """List pledges with their computed status, filtered and sorted.
 
+    Drafts (entries `pledges extract --write` proposed) are left out until accepted;
+    `--drafts` lists only them.
+
     Example:
 
     \b
       pledges list --status missed --tag energy --sort deadline --as-of 2024-12-31
+      pledges list --drafts
     """
     from pledges.present.terminal import list_table, rows_as
 
@@ -121,7 +132,7 @@ def list_pledges(
     filters = make_filters(
         status, jurisdiction, tag, source, due_before, due_after, search, binding
     )
-    rows = rows_for(result, as_of_date(as_of), filters, sort.value)
+    rows = rows_for(result, as_of_date(as_of), filters, sort.value, drafts=drafts)
     if output_format is ListFormat.table:
         stdout().print(list_table(rows))
     else:
@@ -200,7 +211,10 @@ def show(
     from pledges.judge.query import Filters
 
     result = load_ledger(ledger)
-    rows = [r for r in rows_for(result, as_of_date(as_of), Filters()) if r.pledge.id == pledge_id]
+    when = as_of_date(as_of)
+    rows = [r for r in rows_for(result, when, Filters()) if r.pledge.id == pledge_id] or [
+        r for r in rows_for(result, when, Filters(), drafts=True) if r.pledge.id == pledge_id
+    ]
     if not rows:
         unloaded = result.unloaded()
         if unloaded:  # it may well be in a file that could not be loaded

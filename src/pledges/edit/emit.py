@@ -15,6 +15,7 @@ from pledges.read.yamlread import resolve_plain
 
 PLEDGE_KEYS = (
     "id",
+    "review",
     "title",
     "quote",
     "made",

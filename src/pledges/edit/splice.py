@@ -350,3 +350,155 @@ def _id_prefix(loaded: Loaded) -> str:
     place = str(source.get("jurisdiction") or "").rsplit("/", 1)[-1]
     year = str(source.get("date") or "")[:4]
     return "/".join(p for p in (place, year) if p) + "/" if place or year else ""
+
+
+# ---------------------------------------------------------------- drafts and their review
+
+
+def plan_new_drafts(
+    loaded: Loaded, pledges: Sequence[tuple[dict[str, Any], str]]
+) -> Edit | list[Diagnostic]:
+    """Append pledges (each with a comment line saying where it came from) in one edit.
+
+    Ids must be new to the ledger and to each other."""
+    from pledges.check.rules.ids import normalize_id
+
+    if not isinstance(loaded.doc.data.get("pledges"), list):
+        return [refusal(loaded.name, REFUSED, "the file has no 'pledges' list")]
+    taken = {normalize_id(p.id) for p in loaded.result.ledger.pledges}
+    lines: list[str] = []
+    first: Splice | None = None
+    empty = not loaded.doc.data["pledges"]
+    for index, (pledge, comment) in enumerate(pledges):
+        key = normalize_id(str(pledge.get("id")))
+        if key in taken:
+            return [refusal(loaded.name, EXISTS, f"pledge id '{pledge.get('id')}' is taken")]
+        taken.add(key)
+        splice = _append_to_list(loaded, ("pledges",), pledge, (), blank_between=True)
+        if isinstance(splice, Diagnostic):
+            return [splice]
+        body = splice.lines[1:] if empty and index else list(splice.lines)
+        if empty and index:
+            body.insert(0, "")
+        at = next(
+            i
+            for i, line in enumerate(body)
+            if line.strip() and i >= (1 if empty and not index else 0)
+        )
+        indent = body[at][: _indent(body[at])]
+        body.insert(at, f"{indent}# {comment}")
+        lines += body
+        first = first or splice
+    if first is None:
+        return [refusal(loaded.name, REFUSED, "nothing to add")]
+    expected = copy.deepcopy(loaded.doc.data)
+    expected["pledges"].extend(p for p, _ in pledges)
+    summary = f"{len(pledges)} draft pledge{'s' if len(pledges) != 1 else ''}"
+    return verify(loaded, Splice(first.first, first.last, lines), expected, summary)
+
+
+def _review_line(loaded: Loaded, path: tuple[str | int, ...]) -> int | Diagnostic:
+    """The line of a `review: draft` key that stands on a line of its own."""
+    line, column = loaded.doc.position((*path, "review"), key=True)
+    if not re.fullmatch(r" *review: *draft *(#.*)?", loaded.line(line)):
+        return refusal(
+            loaded.name,
+            REFUSED,
+            "cannot remove 'review: draft' as it is written",
+            "put it on a line of its own (pledges fmt does)",
+            line,
+            column,
+        )
+    return line
+
+
+def _drop_lines(loaded: Loaded, drop: set[int]) -> Splice:
+    """One splice that removes the given lines (and keeps those between them)."""
+    first, last = min(drop), max(drop)
+    kept = [loaded.line(n) for n in range(first, last + 1) if n not in drop]
+    return Splice(first, last, kept)
+
+
+def plan_accept(loaded: Loaded, pledge_id: str) -> Edit | list[Diagnostic]:
+    """Accept a draft pledge, or the draft observations of a pledge: drop `review: draft`."""
+    path = _pledge_path(loaded, pledge_id)
+    if isinstance(path, Diagnostic):
+        return [path]
+    expected = copy.deepcopy(loaded.doc.data)
+    pledge = _get(expected, path)
+    places: list[tuple[str | int, ...]] = []
+    if pledge.get("review") == "draft":
+        places.append(path)
+        del pledge["review"]
+    for index, item in enumerate(pledge.get("progress") or []):
+        if isinstance(item, dict) and item.get("review") == "draft":
+            places.append((*path, "progress", index))
+            del item["review"]
+    if not places:
+        return [refusal(loaded.name, NOT_FOUND, f"pledge '{pledge_id}' holds no draft")]
+    drop: set[int] = set()
+    for place in places:
+        line = _review_line(loaded, place)
+        if isinstance(line, Diagnostic):
+            return [line]
+        drop.add(line)
+    return verify(loaded, _drop_lines(loaded, drop), expected, f"accepted {pledge_id}")
+
+
+def _item_lines(loaded: Loaded, path: tuple[str | int, ...]) -> set[int]:
+    """The lines of a block sequence item: comments directly above it, its content, and
+    the blank lines that separated it from the item before."""
+    line, column = loaded.doc.position(path)
+    dash = _item_dash(loaded, line)
+    indent = dash[0] if dash else column - 1
+    start = _comments_above(loaded, line, indent)
+    end = _block_end(loaded, line, indent)
+    if isinstance(path[-1], int) and path[-1] > 0:
+        while start > 1 and not loaded.line(start - 1).strip():
+            start -= 1
+    return set(range(start, end + 1))
+
+
+def plan_reject(loaded: Loaded, pledge_id: str) -> Edit | list[Diagnostic]:
+    """Reject a draft pledge (remove it) or a pledge's draft observations (remove them)."""
+    path = _pledge_path(loaded, pledge_id)
+    if isinstance(path, Diagnostic):
+        return [path]
+    expected = copy.deepcopy(loaded.doc.data)
+    pledges = expected["pledges"]
+    pledge = pledges[path[1]]
+    if pledge.get("review") == "draft":
+        if len(pledges) == 1:
+            return [
+                refusal(
+                    loaded.name,
+                    REFUSED,
+                    f"'{pledge_id}' is the file's only pledge; delete the file instead",
+                )
+            ]
+        del pledges[path[1]]
+        return verify(
+            loaded,
+            _drop_lines(loaded, _item_lines(loaded, path)),
+            expected,
+            f"rejected {pledge_id}",
+        )
+    progress = pledge.get("progress") or []
+    drafts = [
+        i for i, o in enumerate(progress) if isinstance(o, dict) and o.get("review") == "draft"
+    ]
+    if not drafts:
+        return [refusal(loaded.name, NOT_FOUND, f"pledge '{pledge_id}' holds no draft")]
+    drop: set[int] = set()
+    if len(drafts) == len(progress):  # the whole list goes, with its key
+        line, column = loaded.doc.position((*path, "progress"), key=True)
+        drop = set(range(line, _block_end(loaded, line, column - 1) + 1))
+        del pledge["progress"]
+    else:
+        for index in drafts:
+            drop |= _item_lines(loaded, (*path, "progress", index))
+        pledge["progress"] = [o for i, o in enumerate(progress) if i not in drafts]
+    summary = (
+        f"rejected {len(drafts)} draft observation{'s' if len(drafts) != 1 else ''} of {pledge_id}"
+    )
+    return verify(loaded, _drop_lines(loaded, drop), expected, summary)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -35,9 +35,23 @@ class Filters:
     ids: tuple[str, ...] = field(default=())
 
 
-def evaluate_all(result: LoadResult, as_of: date) -> list[Row]:
+def evaluate_all(result: LoadResult, as_of: date, *, drafts: bool = False) -> list[Row]:
+    """Every pledge judged as of `as_of`. Drafts (`review: draft`) are left out: draft
+    pledges, and draft observations from the figures a verdict rests on. With `drafts`,
+    only the pledges that hold a draft, judged with their draft figures."""
     context = Context(units=result.ledger.units, pledges=result.ledger.pledge_index())
-    return [Row(p, evaluate(p, as_of, context)) for p in result.ledger.pledges]
+    if drafts:
+        return [Row(p, evaluate(p, as_of, context)) for p in result.ledger.pledges if p.has_drafts]
+    return [
+        Row(p, evaluate(reviewed(p), as_of, context)) for p in result.ledger.pledges if not p.draft
+    ]
+
+
+def reviewed(pledge: Pledge) -> Pledge:
+    """The pledge without its draft observations."""
+    if not any(o.draft for o in pledge.progress):
+        return pledge
+    return replace(pledge, progress=tuple(o for o in pledge.progress if not o.draft))
 
 
 def _matches(row: Row, filters: Filters) -> bool:

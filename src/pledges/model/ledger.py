@@ -45,6 +45,7 @@ class Observation:
     done: bool | None = None
     bound: str | None = None  # "lower": at least `value`; "upper": at most `value`
     approx: bool = False
+    draft: bool = False  # `review: draft`: proposed, not yet accepted
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,16 @@ class Pledge:
         if self.metric.aggregate == "sum":
             return "flow"
         return self.metric.kind
+
+    @property
+    def draft(self) -> bool:
+        """`review: draft`: proposed (by `pledges extract --write`), not yet accepted."""
+        return self.raw.get("review") == "draft"
+
+    @property
+    def has_drafts(self) -> bool:
+        """The pledge, or one of its observations, awaits review."""
+        return self.draft or any(o.draft for o in self.progress)
 
     @property
     def file(self) -> str:
@@ -243,6 +254,7 @@ def build_observation(data: Any, path: Path) -> Observation | None:
         done=done if isinstance(done, bool) else None,
         bound=bound if bound in {"lower", "upper"} else None,
         approx=item.get("approx") is True,
+        draft=item.get("review") == "draft",
     )
 
 

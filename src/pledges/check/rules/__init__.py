@@ -69,6 +69,7 @@ def _modules() -> tuple[Any, ...]:
         readings,
         references,
         registry,
+        review,
         targets,
     )
 
@@ -84,6 +85,7 @@ def _modules() -> tuple[Any, ...]:
         duplicates,
         assessments,
         registry,
+        review,
     )
 
 
