@@ -35,7 +35,7 @@ DRAFTS = pledges_file(
       title: Add at least 3 parks by 2023
       quote: 新建公园3个以上
       deadline: 2023
-      metric: {name: 公园, unit: count}
+      metric: {name: 公园, unit: count, kind: flow}
       target: {op: ">=", value: 3}
     """
 )
@@ -79,7 +79,7 @@ def test_drafts_are_left_out_of_reports_and_listed_with_drafts(
     )
     assert [(r["id"], r["status"]) for r in drafts] == [
         ("t/2023/gdp", "achieved"),
-        ("t/2023/parks", "overdue"),
+        ("t/2023/parks", "unreported"),
     ]
     shown = run("show", "t/2023/parks", "--ledger", str(root))
     assert shown.exit_code == 0
