@@ -90,22 +90,15 @@ def _apply(
     path: Path, root: str, as_of: str | None, plan: Callable[[Loaded], Edit | list[Diagnostic]]
 ) -> None:
     """Open, plan, verify and write one edit; exit 1 with the reasons when refused."""
-    from pledges.edit import atomic, session
+    from pledges.edit import atomic
     from pledges.present.escape.terminal import name as shown
     from pledges.present.escape.terminal import text as clean
     from pledges.read.loader import display_name
 
-    name = display_name(path)
-    loaded = session.open_for_edit(path, as_of_date(as_of), Path(root) if root else None)
-    if isinstance(loaded, list):
-        _refuse(loaded, file=name)
-    edit = plan(loaded)
+    edit = atomic.apply_edit(path, as_of_date(as_of), plan, Path(root) if root else None)
     if isinstance(edit, list):
-        _refuse(edit, file=name)
-    problem = atomic.write(edit)
-    if problem is not None:
-        _refuse([problem], file=name)
-    say(f"{clean(edit.summary)}: written to {shown(loaded.name)}:{edit.line}")
+        _refuse(edit, file=display_name(path))
+    say(f"{clean(edit.summary)}: written to {shown(edit.loaded.name)}:{edit.line}")
 
 
 def _evidence(

@@ -8,11 +8,34 @@ import contextlib
 import os
 import stat
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
-from pledges.edit.session import CHANGED, WRITE_FAILED, Edit, refusal
+from pledges.edit.session import CHANGED, WRITE_FAILED, Edit, Loaded, open_for_edit, refusal
 from pledges.model.diagnostics import Diagnostic
+
+Plan = Callable[[Loaded], Edit | list[Diagnostic]]
+
+# ---------------------------------------------------------------- editing
+
+
+def apply_edit(
+    path: Path, as_of: date, plan: Plan, root: Path | None = None
+) -> Edit | list[Diagnostic]:
+    """Open a file for editing, plan the edit on what was read, verify and write it.
+
+    Returns the written edit, or the diagnostics that refused it (the file unchanged).
+    """
+    loaded = open_for_edit(path, as_of, root)
+    if isinstance(loaded, list):
+        return loaded
+    edit = plan(loaded)
+    if isinstance(edit, list):
+        return edit
+    problem = write(edit)
+    return [problem] if problem is not None else edit
+
 
 # ---------------------------------------------------------------- writing
 
