@@ -52,6 +52,7 @@ from pledges.cli.entries import (
 )
 
 if TYPE_CHECKING:
+    from pledges.edit.lock import Waiting
     from pledges.edit.session import Edit, Loaded
     from pledges.model.diagnostics import Diagnostic
 
@@ -95,10 +96,48 @@ def _apply(
     from pledges.present.escape.terminal import text as clean
     from pledges.read.loader import display_name
 
-    edit = atomic.apply_edit(path, as_of_date(as_of), plan, Path(root) if root else None)
+    edit = atomic.apply_edit(
+        path,
+        as_of_date(as_of),
+        plan,
+        Path(root) if root else None,
+        timeout=_lock_timeout(),
+        on_wait=_say_waiting,
+    )
     if isinstance(edit, list):
         _refuse(edit, file=display_name(path))
     say(f"{clean(edit.summary)}: written to {shown(edit.loaded.name)}:{edit.line}")
+
+
+def _lock_timeout() -> float:
+    """Seconds to wait for another edit of the ledger: $PLEDGES_LOCK_TIMEOUT, default 30."""
+    import math
+    import os
+
+    from pledges.edit.lock import DEFAULT_TIMEOUT
+
+    text = os.environ.get("PLEDGES_LOCK_TIMEOUT", "").strip()
+    if not text:
+        return DEFAULT_TIMEOUT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds >= 0):
+        fail(f"$PLEDGES_LOCK_TIMEOUT: '{text}' is not a number of seconds (0 or more)")
+    return seconds
+
+
+def _say_waiting(waiting: Waiting) -> None:
+    from pledges.cli.common import stderr
+    from pledges.present.escape.terminal import name
+
+    held = f" is held by process {waiting.holder}" if waiting.holder else ""
+    stderr().out(
+        f"pledges: waiting for another edit of this ledger to finish ({name(waiting.lock)}"
+        f"{held}); giving up after {waiting.timeout:g} s",
+        highlight=False,
+    )
 
 
 def _evidence(
@@ -447,19 +486,27 @@ def fmt(
     from pledges.present.escape import terminal
 
     files = _fmt_targets(paths, ledger)
-    changed, problems, unreadable = [], [], False
+    timeout = _lock_timeout()
+    changed: list[str] = []
+    problems: list[Diagnostic] = []
+    unreadable, not_written = False, 0
     for path in files:
-        formatted = fmt.format_file(path)
+        if check:
+            formatted, problem = fmt.format_file(path), None
+        else:
+            formatted, problem = fmt.reformat(path, timeout=timeout, on_wait=_say_waiting)
         problems += formatted.diagnostics
-        unreadable |= formatted.data is None and not formatted.raw
-        if formatted.changed:
-            problem = None if check else fmt.write_formatted(formatted)
-            problems += [problem] if problem else []
+        unreadable |= formatted.unreadable
+        if problem is not None:  # a file that was not written is never reported as reformatted
+            problems.append(problem)
+            not_written += 1
+        elif formatted.changed:
             changed.append(formatted.name)
     for name in changed:
         say(f"{'would reformat' if check else 'reformatted'} {terminal.name(name)}")
     verb = "would be reformatted" if check else "reformatted"
-    say(f"{len(changed)} of {len(files)} files {verb}")
+    failed = f", {not_written} not written" if not_written else ""
+    say(f"{len(changed)} of {len(files)} files {verb}{failed}")
     if problems:
         _refuse(problems, EXIT_UNREADABLE if unreadable else EXIT_FINDINGS)
     raise typer.Exit(EXIT_FINDINGS if check and changed else EXIT_OK)

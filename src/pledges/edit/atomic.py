@@ -1,39 +1,71 @@
 """Atomic writes: a temporary file in the same directory replaces the original only if
-the original has not changed since it was read.
+the original has not changed since it was read, with the ledger's lock held from the
+read to the rename (pledges.edit.lock) so that two writers never both succeed on the
+same bytes.
+
+Temporary files are named `.<file name>.<8 random characters>.tmp`: dot files that are
+not YAML, so the loader, lint and fmt never read them. One left behind by a writer that
+died (`kill -9`, power loss) is deleted by the next write of the same file.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from pledges.edit.session import CHANGED, WRITE_FAILED, Edit, Loaded, open_for_edit, refusal
+from pledges.edit.lock import DEFAULT_TIMEOUT, Waiting, acquire
+from pledges.edit.session import (
+    CHANGED,
+    REFUSED,
+    WRITE_FAILED,
+    Edit,
+    Loaded,
+    open_for_edit,
+    refusal,
+)
 from pledges.model.diagnostics import Diagnostic
+from pledges.read.loader import display_name
+from pledges.read.safe import MAX_FILE_BYTES
 
 Plan = Callable[[Loaded], Edit | list[Diagnostic]]
+TEMP_SUFFIX = ".tmp"
+_TEMP_RANDOM = r"[a-z0-9_]{8}"  # what tempfile.mkstemp puts between prefix and suffix
 
 # ---------------------------------------------------------------- editing
 
 
 def apply_edit(
-    path: Path, as_of: date, plan: Plan, root: Path | None = None
+    path: Path,
+    as_of: date,
+    plan: Plan,
+    root: Path | None = None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    on_wait: Callable[[Waiting], None] | None = None,
 ) -> Edit | list[Diagnostic]:
     """Open a file for editing, plan the edit on what was read, verify and write it.
 
+    The ledger's lock is held from the read to the rename; a writer that finds it held
+    waits up to `timeout` seconds (`on_wait` is told once) and is then refused.
     Returns the written edit, or the diagnostics that refused it (the file unchanged).
     """
-    loaded = open_for_edit(path, as_of, root)
-    if isinstance(loaded, list):
-        return loaded
-    edit = plan(loaded)
-    if isinstance(edit, list):
-        return edit
-    problem = write(edit)
+    held = acquire(path, display_name(path), timeout=timeout, on_wait=on_wait)
+    if isinstance(held, Diagnostic):
+        return [held]
+    with held:
+        loaded = open_for_edit(path, as_of, root)
+        if isinstance(loaded, list):
+            return loaded
+        edit = plan(loaded)
+        if isinstance(edit, list):
+            return edit
+        problem = write(edit)
     return [problem] if problem is not None else edit
 
 
@@ -41,7 +73,11 @@ def apply_edit(
 
 
 def write(edit: Edit) -> Diagnostic | None:
-    """Write an edit atomically; refuse if the file changed on disk since it was read."""
+    """Write an edit atomically; refuse if the file changed on disk since it was read.
+
+    The caller holds the ledger's lock (apply_edit does): the check and the rename are
+    atomic together only against writers that take it too.
+    """
     loaded = edit.loaded
     return write_bytes(loaded.path, loaded.name, loaded.raw, edit.data, loaded.mode)
 
@@ -52,11 +88,16 @@ def write_bytes(
     """Replace a file's bytes through a synced temporary file in the same directory.
 
     A crash at any point leaves either the original or the complete new file; the
-    original is replaced only if it still holds the bytes the edit was computed from.
+    original is replaced only if it still holds the bytes the edit was computed from,
+    is writable, and the new bytes stay within the reader's size limit.
     """
     folder = path.parent
+    problem = _unwritable(path, name, data)
+    if problem is not None:
+        return problem
+    _remove_stale_temps(path)
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=folder)
     except OSError as exc:
         return refusal(name, WRITE_FAILED, f"cannot write next to the file: {exc.strerror}")
     try:
@@ -180,6 +221,50 @@ def _roll_back(
             "move each original back by hand",
         )
     return refusal(failed.loaded.name, WRITE_FAILED, f"{message}; every file is as it was")
+
+
+def _unwritable(path: Path, name: str, data: bytes) -> Diagnostic | None:
+    """Refuse what the next read would reject, and a file its owner made read-only."""
+    if len(data) > MAX_FILE_BYTES:
+        return refusal(
+            name,
+            REFUSED,
+            f"refusing to write: the edited file would be {len(data)} bytes, over the 8 MiB "
+            f"({MAX_FILE_BYTES} bytes) ledger files are limited to; the file is unchanged",
+            "split it: one source document per file",
+        )
+    try:
+        mode = stat.S_IMODE(os.lstat(path).st_mode)
+    except OSError:
+        return None  # the changed-on-disk check reports it
+    if not mode & 0o222 or not os.access(path, os.W_OK, follow_symlinks=False):
+        return refusal(
+            name,
+            REFUSED,
+            f"refusing to write: the file is read-only (mode {mode:04o}); the file is unchanged",
+            "make it writable first if it should be edited",
+        )
+    return None
+
+
+def temp_pattern(path: Path) -> re.Pattern[str]:
+    """The names of the temporary files written next to `path`."""
+    return re.compile(re.escape(f".{path.name}.") + _TEMP_RANDOM + re.escape(TEMP_SUFFIX))
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Delete temporary files of `path` left by writers that died before their rename.
+
+    Writers hold the ledger's lock, so no live writer has one of these files open.
+    """
+    pattern = temp_pattern(path)
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return
+    for entry in entries:
+        if pattern.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+            _unlink_quietly(entry.path)
 
 
 def _current_bytes(path: Path) -> bytes | None:

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pledges.edit.atomic import write_bytes
 from pledges.edit.emit import PLEDGE_KEYS, SOURCE_KEYS
+from pledges.edit.lock import DEFAULT_TIMEOUT, Waiting, acquire
 from pledges.edit.session import REFUSED, UNVERIFIED, line_ending, refusal
 from pledges.model.diagnostics import Diagnostic
 from pledges.read.loader import display_name
@@ -32,6 +33,7 @@ class Formatted:
     data: bytes | None
     mode: int
     diagnostics: list[Diagnostic]
+    unreadable: bool = False  # the file could not be read at all
 
     @property
     def changed(self) -> bool:
@@ -95,7 +97,7 @@ def format_file(path: Path) -> Formatted:
     name = display_name(path)
     raw = read_raw(path, name)
     if isinstance(raw, Diagnostic):
-        return Formatted(path, name, b"", None, 0, [raw])
+        return Formatted(path, name, b"", None, 0, [raw], unreadable=True)
     mode = stat.S_IMODE(os.lstat(path).st_mode)
     failed = Formatted(path, name, raw.data, None, mode, [])
     eol = line_ending(name, raw.text)
@@ -135,3 +137,22 @@ def write_formatted(formatted: Formatted) -> Diagnostic | None:
     return write_bytes(
         formatted.path, formatted.name, formatted.raw, formatted.data, formatted.mode
     )
+
+
+def reformat(
+    path: Path,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    on_wait: Callable[[Waiting], None] | None = None,
+) -> tuple[Formatted, Diagnostic | None]:
+    """Format a file and write the result, with the ledger's lock held from read to rename.
+
+    Returns the formatting and why it was not written (None: written, or nothing to write).
+    """
+    name = display_name(path)
+    held = acquire(path, name, timeout=timeout, on_wait=on_wait)
+    if isinstance(held, Diagnostic):
+        return Formatted(path, name, b"", None, 0, []), held
+    with held:
+        formatted = format_file(path)
+        return formatted, write_formatted(formatted)
