@@ -17,9 +17,9 @@ from pledges.model.diagnostics import Diagnostic, Severity
 from pledges.model.document import Document, Marks
 from pledges.model.ledger import Ledger, build_file
 from pledges.model.registries import BUILTIN_UNITS, Jurisdiction, Unit
-from pledges.read.cache import Cache
+from pledges.read.cache import Cache, Key
 from pledges.read.safe import conflict_markers_in, read_raw
-from pledges.read.yamlread import read_document
+from pledges.read.yamlread import MAX_DEPTH, read_document
 
 JURISDICTIONS_FILE = "jurisdictions.yaml"
 UNITS_FILE = "units.yaml"
@@ -137,21 +137,21 @@ def parse_file(
     raw = read_raw(path, name)
     if isinstance(raw, Diagnostic):
         return Document(name), [raw], True
-    key = cache.key(kind, raw.data) if cache else ""
     if cache:
-        hit = cache.get(key)
-        if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[1], list):
+        key = cache.key(kind, raw.data)
+        hit = _cached_parse(name, cache.get(key))
+        if hit is not None:
             data, found = hit
             doc = Document(name, data, load_marks=lambda: _marks(cache, key, name, raw.text))
-            return doc, [_diagnostic(name, d) for d in found], False
+            return doc, found, False
     doc, diagnostics = _parse(name, kind, raw.text)
     if cache:
-        found = [
-            (d.line, d.column, d.code, str(d.severity), d.message, d.hint, d.path)
+        stored = [
+            [d.line, d.column, d.code, str(d.severity), d.message, d.hint, d.path]
             for d in diagnostics
         ]
-        cache.put(key, (doc.data, found))
-        cache.put(key + ".marks", doc.marks)
+        cache.put(key, [doc.data, stored])
+        cache.put(key.with_part("marks"), [[list(p), list(m)] for p, m in doc.marks.items()])
     return doc, diagnostics, False
 
 
@@ -167,16 +167,82 @@ def _parse(name: str, kind: str, text: str) -> tuple[Document, list[Diagnostic]]
     return doc, diagnostics
 
 
-def _marks(cache: Cache, key: str, name: str, text: str) -> Marks:
-    marks = cache.get(key + ".marks")
-    if isinstance(marks, dict):
+# ---------------------------------------------------------------- cached results, checked
+
+_SEVERITIES = frozenset(s.value for s in Severity)
+
+
+def _cached_parse(name: str, value: Any) -> tuple[Any, list[Diagnostic]] | None:
+    """A cached (data, diagnostics) pair, or None when it is not exactly that shape."""
+    if not isinstance(value, list) or len(value) != 2 or not isinstance(value[1], list):
+        return None
+    found = []
+    for item in value[1]:
+        diagnostic = _cached_diagnostic(name, item)
+        if diagnostic is None:
+            return None
+        found.append(diagnostic)
+    if not _within_depth(value[0]):
+        return None
+    return value[0], found
+
+
+def _position(value: Any) -> bool:
+    return type(value) is int and value >= 1
+
+
+def _cached_diagnostic(name: str, item: Any) -> Diagnostic | None:
+    if not isinstance(item, list) or len(item) != 7:
+        return None
+    line, column, code, severity, message, hint, path = item
+    if not (_position(line) and _position(column)):
+        return None
+    if not (isinstance(code, str) and isinstance(message, str) and severity in _SEVERITIES):
+        return None
+    if not all(v is None or isinstance(v, str) for v in (hint, path)):
+        return None
+    return Diagnostic(name, line, column, code, Severity(severity), message, hint, path)
+
+
+def _within_depth(data: Any) -> bool:
+    """Whether data nests no deeper than the reader ever builds it."""
+    level = [data]
+    for _ in range(MAX_DEPTH + 1):
+        nested = []
+        for node in level:
+            if isinstance(node, dict):
+                nested += [v for v in node.values() if isinstance(v, dict | list)]
+            elif isinstance(node, list):
+                nested += [v for v in node if isinstance(v, dict | list)]
+        if not nested:
+            return True
+        level = nested
+    return False
+
+
+def _cached_marks(value: Any) -> Marks | None:
+    if not isinstance(value, list):
+        return None
+    marks: Marks = {}
+    for item in value:
+        if not isinstance(item, list) or len(item) != 2:
+            return None
+        path, mark = item
+        if not isinstance(path, list) or not isinstance(mark, list) or len(mark) not in (2, 4):
+            return None
+        if not all(type(p) is str or (type(p) is int and p >= 0) for p in path):
+            return None
+        if not all(_position(m) for m in mark):
+            return None
+        marks[tuple(path)] = tuple(mark)
+    return marks
+
+
+def _marks(cache: Cache, key: Key, name: str, text: str) -> Marks:
+    marks = _cached_marks(cache.get(key.with_part("marks")))
+    if marks is not None:
         return marks
     return read_document(name, text)[0].marks
-
-
-def _diagnostic(name: str, item: Sequence[Any]) -> Diagnostic:
-    line, column, code, severity, message, hint, path = item
-    return Diagnostic(name, line, column, code, Severity(severity), message, hint, path)
 
 
 def load(
