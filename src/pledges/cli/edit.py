@@ -196,6 +196,9 @@ def observe(
 ) -> None:
     """Append an observation, with its evidence, to a pledge's progress.
 
+    Waits up to $PLEDGES_LOCK_TIMEOUT seconds (default 30) while another edit of the
+    ledger holds its lock, then gives up (exit 1).
+
     Example:
 
     \b
@@ -276,6 +279,9 @@ def assess(
 
     Without --period, --as-of gives the verdict's period as it did before; that use is
     deprecated and prints a warning.
+
+    Waits up to $PLEDGES_LOCK_TIMEOUT seconds (default 30) while another edit of the
+    ledger holds its lock, then gives up (exit 1).
 
     Example:
 
@@ -391,6 +397,9 @@ def new(
 
     Without --id, an id is proposed from the key words of --metric-name (else --title).
 
+    Waits up to $PLEDGES_LOCK_TIMEOUT seconds (default 30) while another edit of the
+    ledger holds its lock, then gives up (exit 1).
+
     Example:
 
     \b
@@ -476,6 +485,9 @@ def fmt(
     ledger: LedgerOpt = None,
 ) -> None:
     """Lay ledger files out canonically: key order, indentation, comments kept.
+
+    Waits up to $PLEDGES_LOCK_TIMEOUT seconds (default 30) while another edit of the
+    ledger holds its lock, then gives up (exit 1).
 
     Example:
 
