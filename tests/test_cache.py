@@ -302,6 +302,11 @@ def test_entries_someone_else_can_write_are_not_trusted(
         os.chown(forged, 65534, 65534)
     result = run("lint", cwd=tmp_path)
     assert (result.exit_code, result.stdout) == (1, EXPECTED_A)
+    # the miss rewrote the entry: the user's own again, in a folder only the user can write
+    assert forged.parent.stat().st_mode & 0o777 == 0o700
+    assert forged.stat().st_mode & 0o777 == 0o600
+    fresh = cache.get(cache.key("ledger-file", A_FILE.encode("utf-8")))
+    assert isinstance(fresh, list) and [d[2] for d in fresh[1]] == ["PL101"]
 
 
 def test_an_unwritable_cache_is_no_cache(

@@ -32,8 +32,9 @@ from pledges import __version__
 # bump when the shape of cached entries changes
 FORMAT = 3
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
-_READ_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
-_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+_READ_FLAGS = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0)
+_DIR_FLAGS = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_DIRECTORY", 0)
 
 
 def default_cache_dir() -> Path:
@@ -109,11 +110,24 @@ def _trusted(info: os.stat_result) -> bool:
     return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _open_folder(folder: Path) -> int:
+def _open_folder(folder: Path, *, repair: bool = False) -> int:
+    """A descriptor of an entry folder that only its owner, the current user, can write.
+
+    With `repair`, a folder of the user's that others could write (made under a lax
+    umask) is closed to them first: what others put there is not the user's, and is
+    never read.
+    """
     fd = os.open(folder, _DIR_FLAGS)
-    if not _trusted(os.fstat(fd)):
+    try:
+        info = os.fstat(fd)
+        if repair and info.st_uid == os.geteuid() and not _trusted(info):
+            os.fchmod(fd, 0o700)
+            info = os.fstat(fd)
+        if not _trusted(info):
+            raise PermissionError(f"{folder} can be written by others")
+    except BaseException:
         os.close(fd)
-        raise PermissionError(f"{folder} can be written by others")
+        raise
     return fd
 
 
@@ -139,15 +153,10 @@ def _write(path: Path, data: bytes) -> None:
     path.parent.parent.mkdir(parents=True, exist_ok=True)
     with contextlib.suppress(FileExistsError):
         path.parent.mkdir(mode=0o700)
-    folder = _open_folder(path.parent)
+    folder = _open_folder(path.parent, repair=True)
     temp = f".tmp-{secrets.token_hex(8)}"
     try:
-        fd = os.open(
-            temp,
-            os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
-            0o600,
-            dir_fd=folder,
-        )
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600, dir_fd=folder)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
