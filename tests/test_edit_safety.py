@@ -137,7 +137,7 @@ def test_a_writer_that_waits_too_long_is_refused_and_nothing_is_lost(
             "ledger/a.yaml",
             "PL906",
             "refusing to edit: another edit of this ledger held ledger/.pledges.lock "
-            f"by process {os.getpid()} for 0.2 s; the file is unchanged",
+            f"by process {os.getpid()} for 0.2 s",
             "run the command again when it has finished ($PLEDGES_LOCK_TIMEOUT sets how "
             "many seconds to wait)",
         )
@@ -203,9 +203,9 @@ def test_observe_says_it_waits_for_a_held_lock_and_refuses_at_the_timeout(
         "pledges: waiting for another edit of this ledger to finish (ledger/.pledges.lock "
         "is held by process 4242); giving up after 0.3 s\n"
         "ledger/a.yaml:1:1: PL906 error refusing to edit: another edit of this ledger held "
-        "ledger/.pledges.lock by process 4242 for 0.3 s; the file is unchanged (run the "
-        "command again when it has finished ($PLEDGES_LOCK_TIMEOUT sets how many seconds "
-        "to wait))\n"
+        "ledger/.pledges.lock by process 4242 for 0.3 s (run the command again when it has "
+        "finished ($PLEDGES_LOCK_TIMEOUT sets how many seconds to wait))\n"
+        "pledges: nothing was written; ledger/a.yaml is unchanged\n"
     )
     assert path.read_text(encoding="utf-8") == FILE
 
@@ -281,8 +281,9 @@ def test_a_read_only_file_is_refused_not_replaced(run: Run, tmp_path: Path) -> N
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr == (
-        "ledger/a.yaml:1:1: PL900 error refusing to write: the file is read-only (mode 0444); "
-        "the file is unchanged (make it writable first if it should be edited)\n"
+        "ledger/a.yaml:1:1: PL900 error refusing to write: the file is read-only (mode 0444) "
+        "(make it writable first if it should be edited)\n"
+        "pledges: nothing was written; ledger/a.yaml is unchanged\n"
     )
     assert path.stat().st_ino == inode
     assert path.read_text(encoding="utf-8") == FILE
@@ -341,8 +342,9 @@ def test_an_edit_past_the_read_limit_is_refused(run: Run, tmp_path: Path) -> Non
         "ledger/a.yaml:1:1: PL900 error refusing to write: the edited file would be "
     )
     assert result.stderr.endswith(
-        " bytes, over the 8 MiB (8388608 bytes) ledger files are limited to; the file is "
-        "unchanged (split it: one source document per file)\n"
+        " bytes, over the 8 MiB (8388608 bytes) ledger files are limited to "
+        "(split it: one source document per file)\n"
+        "pledges: nothing was written; ledger/a.yaml is unchanged\n"
     )
     assert path.read_text(encoding="utf-8") == text
     assert run("lint", cwd=tmp_path).exit_code == 0
@@ -413,4 +415,60 @@ def test_only_temp_files_of_our_own_naming_are_cleaned(tmp_path: Path) -> None:
     assert isinstance(edit, Edit), edit
     assert sorted(p.name for p in path.parent.iterdir()) == sorted(
         ["a.yaml", "jurisdictions.yaml", ".a.yaml.dir12345.tmp", *theirs]
+    )
+
+
+# ---------------------------------------------------------------- several files at once
+
+
+def test_rename_waits_for_the_lock_of_an_edit_in_progress(
+    run: Run, tmp_path: Path, gate: Gate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = make_ledger(tmp_path)
+    first, first_out = in_thread(
+        "first", lambda: atomic.apply_edit(path, AS_OF, observe(2023, 110))
+    )
+    assert gate.paused.wait(30)  # the observation is checked and not yet renamed into place
+    monkeypatch.setenv("PLEDGES_LOCK_TIMEOUT", "0.2")
+    result = run("rename", "t/2023/jobs", "t/2023/new-jobs", cwd=tmp_path)
+    gate.go.set()
+    first.join(30)
+    assert isinstance(first_out[0], Edit)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "pledges: waiting for another edit of this ledger to finish (ledger/.pledges.lock is "
+        f"held by process {os.getpid()}); giving up after 0.2 s\n"
+        "ledger:1:1: PL906 error refusing to edit: another edit of this ledger held "
+        f"ledger/.pledges.lock by process {os.getpid()} for 0.2 s (run the command again when "
+        "it has finished ($PLEDGES_LOCK_TIMEOUT sets how many seconds to wait))\n"
+        "pledges: nothing was renamed; every file is as it was\n"
+    )
+    text = path.read_text(encoding="utf-8")
+    assert ENTRY_2023 in text and "t/2023/new-jobs" not in text
+    monkeypatch.delenv("PLEDGES_LOCK_TIMEOUT")
+    done = run("rename", "t/2023/jobs", "t/2023/new-jobs", cwd=tmp_path)
+    assert done.exit_code == 0, done.stderr
+    text = path.read_text(encoding="utf-8")
+    assert ENTRY_2023 in text and "id: t/2023/new-jobs" in text
+    assert sorted(p.name for p in path.parent.iterdir()) == ["a.yaml", "jurisdictions.yaml"]
+
+
+def test_rename_refuses_a_read_only_file_and_cleans_stale_temps(run: Run, tmp_path: Path) -> None:
+    path = make_ledger(tmp_path)
+    kept = [".a.yaml.original-abcdefgh.tmp", ".a.yaml.abcdefgh.tmp.bak"]
+    for name in [".a.yaml.abcdefgh.tmp", *kept]:
+        (path.parent / name).write_text("partial", encoding="utf-8")
+    path.chmod(0o444)
+    refused = run("rename", "t/2023/jobs", "t/2023/new-jobs", cwd=tmp_path)
+    assert refused.exit_code == 1
+    assert refused.stderr == (
+        "ledger/a.yaml:1:1: PL900 error refusing to write: the file is read-only (mode 0444) "
+        "(make it writable first if it should be edited)\n"
+    )
+    assert path.read_text(encoding="utf-8") == FILE
+    path.chmod(0o644)
+    done = run("rename", "t/2023/jobs", "t/2023/new-jobs", cwd=tmp_path)
+    assert done.exit_code == 0, done.stderr
+    assert sorted(p.name for p in path.parent.iterdir()) == sorted(
+        ["a.yaml", "jurisdictions.yaml", *kept]
     )

@@ -101,15 +101,15 @@ def _apply(
         as_of_date(as_of),
         plan,
         Path(root) if root else None,
-        timeout=_lock_timeout(),
-        on_wait=_say_waiting,
+        timeout=lock_timeout(),
+        on_wait=say_waiting,
     )
     if isinstance(edit, list):
         _refuse(edit, file=display_name(path))
     say(f"{clean(edit.summary)}: written to {shown(edit.loaded.name)}:{edit.line}")
 
 
-def _lock_timeout() -> float:
+def lock_timeout() -> float:
     """Seconds to wait for another edit of the ledger: $PLEDGES_LOCK_TIMEOUT, default 30."""
     import math
     import os
@@ -128,7 +128,8 @@ def _lock_timeout() -> float:
     return seconds
 
 
-def _say_waiting(waiting: Waiting) -> None:
+def say_waiting(waiting: Waiting) -> None:
+    """Tell the user, on stderr, that an edit waits for another edit of the ledger."""
     from pledges.cli.common import stderr
     from pledges.present.escape.terminal import name
 
@@ -498,7 +499,7 @@ def fmt(
     from pledges.present.escape import terminal
 
     files = _fmt_targets(paths, ledger)
-    timeout = _lock_timeout()
+    timeout = lock_timeout()
     changed: list[str] = []
     problems: list[Diagnostic] = []
     unreadable, not_written = False, 0
@@ -506,7 +507,7 @@ def fmt(
         if check:
             formatted, problem = fmt.format_file(path), None
         else:
-            formatted, problem = fmt.reformat(path, timeout=timeout, on_wait=_say_waiting)
+            formatted, problem = fmt.reformat(path, timeout=timeout, on_wait=say_waiting)
         problems += formatted.diagnostics
         unreadable |= formatted.unreadable
         if problem is not None:  # a file that was not written is never reported as reformatted

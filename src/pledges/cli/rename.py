@@ -39,13 +39,16 @@ def rename(
     \b
       pledges rename binjiang/2023/gdp-growth binjiang/2023/gdp
     """
+    from pledges.cli.edit import lock_timeout, say_waiting
     from pledges.edit import atomic
+    from pledges.edit.lock import acquire_all
     from pledges.edit.rename import check_new_id, plan_rename
+    from pledges.model.diagnostics import Diagnostic
     from pledges.present.escape.terminal import name as shown
     from pledges.present.escape.terminal import text as clean
     from pledges.present.formats import to_text
     from pledges.read.cache import Cache
-    from pledges.read.loader import LedgerNotFoundError, find_ledger
+    from pledges.read.loader import LedgerNotFoundError, display_name, find_ledger, ledger_files
 
     if old == new:
         fail("OLD and NEW are the same id")
@@ -58,14 +61,23 @@ def rename(
     except LedgerNotFoundError as exc:
         fail(str(exc))
     cache = open_cache(no_cache=False)
-    planned = plan_rename(root, old, new, when, cache if isinstance(cache, Cache) else None)
     console = stderr()
+    # one edit of the ledger at a time, from the first read to the last rename
+    held = acquire_all(
+        ledger_files(root), display_name(root), timeout=lock_timeout(), on_wait=say_waiting
+    )
+    if isinstance(held, Diagnostic):
+        console.out(to_text(held), highlight=False)
+        console.out("pledges: nothing was renamed; every file is as it was", highlight=False)
+        raise typer.Exit(EXIT_FINDINGS)
+    with held:
+        planned = plan_rename(root, old, new, when, cache if isinstance(cache, Cache) else None)
+        failure = None if isinstance(planned, list) else atomic.write_all(planned.edits)
     if isinstance(planned, list):
         for diagnostic in planned:
             console.out(to_text(diagnostic), highlight=False)
         console.out("pledges: nothing was renamed; every file is as it was", highlight=False)
         raise typer.Exit(EXIT_FINDINGS)
-    failure = atomic.write_all(planned.edits)
     if failure is not None:
         console.out(to_text(failure), highlight=False)
         raise typer.Exit(EXIT_FINDINGS)

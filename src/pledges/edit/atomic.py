@@ -5,7 +5,8 @@ same bytes.
 
 Temporary files are named `.<file name>.<8 random characters>.tmp`: dot files that are
 not YAML, so the loader, lint and fmt never read them. One left behind by a writer that
-died (`kill -9`, power loss) is deleted by the next write of the same file.
+died (`kill -9`, power loss) is deleted by the next write of the same file. Copies of
+originals kept by a multi-file write (`.<file name>.original-<random>.tmp`) are not.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ from pledges.read.safe import MAX_FILE_BYTES
 Plan = Callable[[Loaded], Edit | list[Diagnostic]]
 TEMP_SUFFIX = ".tmp"
 _TEMP_RANDOM = r"[a-z0-9_]{8}"  # what tempfile.mkstemp puts between prefix and suffix
+# copies of originals kept while several files are replaced: never cleaned as stale, as
+# one may be the only copy left of a file a failed roll-back could not restore
+ORIGINAL = "original-"
 
 # ---------------------------------------------------------------- editing
 
@@ -135,15 +139,23 @@ def write_all(edits: Sequence[Edit]) -> Diagnostic | None:
     New texts and copies of the originals are written and synced next to each file
     first; the files are replaced only if each still holds the bytes its edit was
     computed from. If a replacement fails part-way, the files already replaced get
-    their original bytes back by renaming the copies over them.
+    their original bytes back by renaming the copies over them. The caller holds the
+    lock of the files' ledger (pledges.edit.lock), as for `write`.
     """
+    for edit in edits:
+        problem = _unwritable(edit.loaded.path, edit.loaded.name, edit.data)
+        if problem is not None:
+            return problem
+    for edit in edits:
+        _remove_stale_temps(edit.loaded.path)
     staged: list[tuple[Edit, str, str]] = []  # edit, temporary new text, copy of the original
     try:
         for edit in edits:
             loaded = edit.loaded
             fresh = _stage(loaded.path, edit.data, loaded.mode)
             staged.append((edit, fresh, ""))
-            staged[-1] = (edit, fresh, _stage(loaded.path, loaded.raw, loaded.mode))
+            copy = _stage(loaded.path, loaded.raw, loaded.mode, ORIGINAL)
+            staged[-1] = (edit, fresh, copy)
     except OSError as exc:
         _discard(staged)
         name = edits[len(staged) - 1 if staged else 0].loaded.name
@@ -172,8 +184,9 @@ def write_all(edits: Sequence[Edit]) -> Diagnostic | None:
     return None
 
 
-def _stage(path: Path, data: bytes, mode: int) -> str:
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def _stage(path: Path, data: bytes, mode: int, kind: str = "") -> str:
+    prefix = f".{path.name}.{kind}"
+    fd, temp = tempfile.mkstemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -230,7 +243,7 @@ def _unwritable(path: Path, name: str, data: bytes) -> Diagnostic | None:
             name,
             REFUSED,
             f"refusing to write: the edited file would be {len(data)} bytes, over the 8 MiB "
-            f"({MAX_FILE_BYTES} bytes) ledger files are limited to; the file is unchanged",
+            f"({MAX_FILE_BYTES} bytes) ledger files are limited to",
             "split it: one source document per file",
         )
     try:
@@ -241,7 +254,7 @@ def _unwritable(path: Path, name: str, data: bytes) -> Diagnostic | None:
         return refusal(
             name,
             REFUSED,
-            f"refusing to write: the file is read-only (mode {mode:04o}); the file is unchanged",
+            f"refusing to write: the file is read-only (mode {mode:04o})",
             "make it writable first if it should be edited",
         )
     return None

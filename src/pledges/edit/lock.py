@@ -17,7 +17,7 @@ import fcntl
 import os
 import stat
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -75,6 +75,50 @@ class LedgerLock:
         self.release()
 
 
+class LedgerLocks:
+    """Several held locks, released together (in reverse order)."""
+
+    def __init__(self, locks: list[LedgerLock]) -> None:
+        self.locks = locks
+
+    def release(self) -> None:
+        for held in reversed(self.locks):
+            held.release()
+
+    def __enter__(self) -> LedgerLocks:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.release()
+
+
+def acquire_all(
+    paths: Sequence[Path],
+    name: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    on_wait: Callable[[Waiting], None] | None = None,
+) -> LedgerLocks | Diagnostic:
+    """The locks of every ledger `paths` belong to (usually one), taken in a fixed order.
+
+    For an edit of several files at once; all are held, or none.
+    """
+    wanted = sorted({lock_path(path): path for path in paths}.items())
+    held: list[LedgerLock] = []
+    for _, path in wanted:
+        lock = acquire(path, name, timeout=timeout, on_wait=on_wait)
+        if isinstance(lock, Diagnostic):
+            LedgerLocks(held).release()
+            return lock
+        held.append(lock)
+    return LedgerLocks(held)
+
+
 def acquire(
     path: Path,
     name: str,
@@ -113,7 +157,7 @@ def acquire(
                     name,
                     LOCKED,
                     f"refusing to edit: another edit of this ledger held {shown}{by} "
-                    f"for {timeout:g} s; the file is unchanged",
+                    f"for {timeout:g} s",
                     "run the command again when it has finished ($PLEDGES_LOCK_TIMEOUT "
                     "sets how many seconds to wait)",
                 )
