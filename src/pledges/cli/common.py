@@ -18,6 +18,7 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from pledges.edit.lock import Waiting
     from pledges.judge.query import Filters, Row
     from pledges.model.diagnostics import Diagnostic
     from pledges.read.loader import LoadResult
@@ -296,3 +297,33 @@ def clean_text(message: str) -> str:
     from pledges.read.loader import printable
 
     return text(printable(message))
+
+
+def lock_timeout() -> float:
+    """Seconds to wait for another edit of the ledger: $PLEDGES_LOCK_TIMEOUT, default 30."""
+    import math
+
+    from pledges.edit.lock import DEFAULT_TIMEOUT
+
+    text = os.environ.get("PLEDGES_LOCK_TIMEOUT", "").strip()
+    if not text:
+        return DEFAULT_TIMEOUT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds >= 0):
+        fail(f"$PLEDGES_LOCK_TIMEOUT: '{text}' is not a number of seconds (0 or more)")
+    return seconds
+
+
+def say_waiting(waiting: Waiting) -> None:
+    """Tell the user, on stderr, that an edit waits for another edit of the ledger."""
+    from pledges.present.escape.terminal import name
+
+    held = f" is held by process {waiting.holder}" if waiting.holder else ""
+    stderr().out(
+        f"pledges: waiting for another edit of this ledger to finish ({name(waiting.lock)}"
+        f"{held}); giving up after {waiting.timeout:g} s",
+        highlight=False,
+    )

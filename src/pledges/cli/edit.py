@@ -23,8 +23,10 @@ from pledges.cli.common import (
     as_of_date,
     fail,
     load_ledger,
+    lock_timeout,
     optional_date,
     say,
+    say_waiting,
 )
 from pledges.cli.entries import (
     ApproxOpt,
@@ -52,7 +54,6 @@ from pledges.cli.entries import (
 )
 
 if TYPE_CHECKING:
-    from pledges.edit.lock import Waiting
     from pledges.edit.session import Edit, Loaded
     from pledges.model.diagnostics import Diagnostic
 
@@ -107,38 +108,6 @@ def _apply(
     if isinstance(edit, list):
         _refuse(edit, file=display_name(path))
     say(f"{clean(edit.summary)}: written to {shown(edit.loaded.name)}:{edit.line}")
-
-
-def lock_timeout() -> float:
-    """Seconds to wait for another edit of the ledger: $PLEDGES_LOCK_TIMEOUT, default 30."""
-    import math
-    import os
-
-    from pledges.edit.lock import DEFAULT_TIMEOUT
-
-    text = os.environ.get("PLEDGES_LOCK_TIMEOUT", "").strip()
-    if not text:
-        return DEFAULT_TIMEOUT
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = math.nan
-    if not (math.isfinite(seconds) and seconds >= 0):
-        fail(f"$PLEDGES_LOCK_TIMEOUT: '{text}' is not a number of seconds (0 or more)")
-    return seconds
-
-
-def say_waiting(waiting: Waiting) -> None:
-    """Tell the user, on stderr, that an edit waits for another edit of the ledger."""
-    from pledges.cli.common import stderr
-    from pledges.present.escape.terminal import name
-
-    held = f" is held by process {waiting.holder}" if waiting.holder else ""
-    stderr().out(
-        f"pledges: waiting for another edit of this ledger to finish ({name(waiting.lock)}"
-        f"{held}); giving up after {waiting.timeout:g} s",
-        highlight=False,
-    )
 
 
 def _evidence(

@@ -15,8 +15,10 @@ from pledges.cli.common import (
     app,
     as_of_date,
     fail,
+    lock_timeout,
     open_cache,
     say,
+    say_waiting,
     stderr,
 )
 
@@ -39,7 +41,6 @@ def rename(
     \b
       pledges rename binjiang/2023/gdp-growth binjiang/2023/gdp
     """
-    from pledges.cli.edit import lock_timeout, say_waiting
     from pledges.edit import atomic
     from pledges.edit.lock import acquire_all
     from pledges.edit.rename import check_new_id, plan_rename
