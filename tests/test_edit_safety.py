@@ -472,3 +472,27 @@ def test_rename_refuses_a_read_only_file_and_cleans_stale_temps(run: Run, tmp_pa
     assert sorted(p.name for p in path.parent.iterdir()) == sorted(
         ["a.yaml", "jurisdictions.yaml", *kept]
     )
+
+
+def test_fmt_takes_the_lock_only_for_files_it_writes(run: Run, tmp_path: Path) -> None:
+    path = make_ledger(tmp_path)
+    os.mkfifo(path.parent / ".pledges.lock")  # a lock that cannot be taken
+    clean = run("fmt", cwd=tmp_path)
+    assert (clean.exit_code, clean.stdout, clean.stderr) == (
+        0,
+        "0 of 2 files reformatted\n",
+        "",
+    )
+    messy = FILE.replace(
+        "    title: Create 100 jobs\n    quote: 新增就业100人\n",
+        "    quote: 新增就业100人\n    title: Create 100 jobs\n",
+    )
+    path.write_text(messy, encoding="utf-8")
+    refused = run("fmt", cwd=tmp_path)
+    assert refused.exit_code == 1
+    assert refused.stdout == "0 of 2 files reformatted, 1 not written\n"
+    assert refused.stderr == (
+        "ledger/a.yaml:1:1: PL905 error refusing to edit: cannot lock the ledger for writing: "
+        "ledger/.pledges.lock (it is not a regular file)\n"
+    )
+    assert path.read_text(encoding="utf-8") == messy

@@ -147,12 +147,16 @@ def reformat(
 ) -> tuple[Formatted, Diagnostic | None]:
     """Format a file and write the result, with the ledger's lock held from read to rename.
 
-    Returns the formatting and why it was not written (None: written, or nothing to write).
+    A file already in its canonical layout is only read: no lock, so `fmt` on a
+    formatted ledger needs no write access. Returns the formatting and why it was not
+    written (None: written, or nothing to write).
     """
-    name = display_name(path)
-    held = acquire(path, name, timeout=timeout, on_wait=on_wait)
+    first = format_file(path)
+    if not first.changed:
+        return first, None
+    held = acquire(path, first.name, timeout=timeout, on_wait=on_wait)
     if isinstance(held, Diagnostic):
-        return Formatted(path, name, b"", None, 0, []), held
+        return first, held
     with held:
-        formatted = format_file(path)
+        formatted = format_file(path)  # read again under the lock: the bytes that are replaced
         return formatted, write_formatted(formatted)
