@@ -97,14 +97,8 @@ def _apply(
     from pledges.present.escape.terminal import text as clean
     from pledges.read.loader import display_name
 
-    edit = atomic.apply_edit(
-        path,
-        as_of_date(as_of),
-        plan,
-        Path(root) if root else None,
-        timeout=lock_timeout(),
-        on_wait=say_waiting,
-    )
+    when, at = as_of_date(as_of), Path(root) if root else None
+    edit = atomic.apply_edit(path, when, plan, at, timeout=lock_timeout(), on_wait=say_waiting)
     if isinstance(edit, list):
         _refuse(edit, file=display_name(path))
     say(f"{clean(edit.summary)}: written to {shown(edit.loaded.name)}:{edit.line}")
@@ -166,8 +160,7 @@ def observe(
 ) -> None:
     """Append an observation, with its evidence, to a pledge's progress.
 
-    Waits up to $PLEDGES_LOCK_TIMEOUT seconds (default 30) while another edit of the
-    ledger holds its lock, then gives up (exit 1).
+    Waits up to $PLEDGES_LOCK_TIMEOUT seconds (default 30) for another edit.
 
     Example:
 
@@ -250,8 +243,7 @@ def assess(
     Without --period, --as-of gives the verdict's period as it did before; that use is
     deprecated and prints a warning.
 
-    Waits up to $PLEDGES_LOCK_TIMEOUT seconds (default 30) while another edit of the
-    ledger holds its lock, then gives up (exit 1).
+    Waits up to $PLEDGES_LOCK_TIMEOUT seconds (default 30) for another edit.
 
     Example:
 
@@ -367,8 +359,7 @@ def new(
 
     Without --id, an id is proposed from the key words of --metric-name (else --title).
 
-    Waits up to $PLEDGES_LOCK_TIMEOUT seconds (default 30) while another edit of the
-    ledger holds its lock, then gives up (exit 1).
+    Waits up to $PLEDGES_LOCK_TIMEOUT seconds (default 30) for another edit.
 
     Example:
 
@@ -456,8 +447,7 @@ def fmt(
 ) -> None:
     """Lay ledger files out canonically: key order, indentation, comments kept.
 
-    Waits up to $PLEDGES_LOCK_TIMEOUT seconds (default 30) while another edit of the
-    ledger holds its lock, then gives up (exit 1).
+    Waits up to $PLEDGES_LOCK_TIMEOUT seconds (default 30) for another edit.
 
     Example:
 
@@ -469,14 +459,13 @@ def fmt(
 
     files = _fmt_targets(paths, ledger)
     timeout = lock_timeout()
-    changed: list[str] = []
-    problems: list[Diagnostic] = []
-    unreadable, not_written = False, 0
+    changed, problems, unreadable, not_written = [], [], False, 0
     for path in files:
-        if check:
-            formatted, problem = fmt.format_file(path), None
-        else:
-            formatted, problem = fmt.reformat(path, timeout=timeout, on_wait=say_waiting)
+        formatted, problem = (
+            (fmt.format_file(path), None)
+            if check
+            else fmt.reformat(path, timeout=timeout, on_wait=say_waiting)
+        )
         problems += formatted.diagnostics
         unreadable |= formatted.unreadable
         if problem is not None:  # a file that was not written is never reported as reformatted
