@@ -24,10 +24,10 @@ from tests.test_editing import AS_OF, FILE, make_ledger
 Run = Callable[..., Any]
 
 ENTRY_2023 = "      - period: 2023\n        value: 110\n"
-ENTRY_2022 = "      - period: 2022\n        value: 90\n"
+ENTRY_Q3 = "      - period: 2023-Q3\n        value: 90\n"
 
 
-def observe(period: int, value: int) -> Callable[[Loaded], Edit | list[Diagnostic]]:
+def observe(period: int | str, value: int) -> Callable[[Loaded], Edit | list[Diagnostic]]:
     item = emit.observation(period, value, emit.evidence(f"q{period}", source="src-a"))
     return lambda loaded: splice.plan_observe(loaded, "t/2023/jobs", item)
 
@@ -42,7 +42,7 @@ def cli_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     }
 
 
-def observe_argv(period: int, value: int) -> list[str]:
+def observe_argv(period: int | str, value: int) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -104,7 +104,7 @@ def test_a_second_writer_waits_for_one_paused_between_check_and_rename(
     assert gate.paused.wait(30)  # the first writer has checked the file and not yet renamed
     second, second_out = in_thread(
         "second",
-        lambda: atomic.apply_edit(path, AS_OF, observe(2022, 90), on_wait=waits.append),
+        lambda: atomic.apply_edit(path, AS_OF, observe("2023-Q3", 90), on_wait=waits.append),
     )
     while not waits and second.is_alive():  # the second writer either waits or finishes
         second.join(0.01)
@@ -114,7 +114,7 @@ def test_a_second_writer_waits_for_one_paused_between_check_and_rename(
     assert isinstance(first_out[0], Edit), first_out
     assert isinstance(second_out[0], Edit), second_out
     text = path.read_text(encoding="utf-8")
-    assert ENTRY_2023 in text and ENTRY_2022 in text  # both successes are on disk
+    assert ENTRY_2023 in text and ENTRY_Q3 in text  # both successes are on disk
     assert waits == [lock.Waiting("ledger/.pledges.lock", os.getpid(), lock.DEFAULT_TIMEOUT)]
     assert sorted(p.name for p in path.parent.iterdir()) == ["a.yaml", "jurisdictions.yaml"]
 
@@ -127,7 +127,7 @@ def test_a_writer_that_waits_too_long_is_refused_and_nothing_is_lost(
         "first", lambda: atomic.apply_edit(path, AS_OF, observe(2023, 110))
     )
     assert gate.paused.wait(30)
-    refused = atomic.apply_edit(path, AS_OF, observe(2022, 90), timeout=0.2)
+    refused = atomic.apply_edit(path, AS_OF, observe("2023-Q3", 90), timeout=0.2)
     gate.go.set()
     first.join(30)
     assert isinstance(first_out[0], Edit)
@@ -143,7 +143,7 @@ def test_a_writer_that_waits_too_long_is_refused_and_nothing_is_lost(
         )
     ]
     text = path.read_text(encoding="utf-8")
-    assert ENTRY_2023 in text and ENTRY_2022 not in text
+    assert ENTRY_2023 in text and ENTRY_Q3 not in text
 
 
 def test_fifty_rounds_of_two_concurrent_observes_keep_every_success(tmp_path: Path) -> None:
@@ -165,13 +165,13 @@ def test_fifty_rounds_of_two_concurrent_observes_keep_every_success(tmp_path: Pa
                     stderr=subprocess.PIPE,
                     text=True,
                 )
-                for period, value in ((2023, 110), (2022, 90))
+                for period, value in ((2023, 110), ("2023-Q3", 90))
             ]
         outs = [(*p.communicate(timeout=300), p.returncode) for p in runs]
         for n, path in enumerate(paths):
             text = path.read_text(encoding="utf-8")
             pair = outs[2 * n : 2 * n + 2]
-            for (stdout, _, _), entry in zip(pair, (ENTRY_2023, ENTRY_2022), strict=True):
+            for (stdout, _, _), entry in zip(pair, (ENTRY_2023, ENTRY_Q3), strict=True):
                 if "written to ledger/a.yaml" in stdout:
                     assert entry in text, f"round {wave * 5 + n}: a printed success is lost"
             for _, stderr, code in pair:  # with the lock neither is refused: one waits
@@ -371,6 +371,15 @@ def test_a_temp_file_left_by_kill_9_is_ignored_then_cleaned_by_the_next_write(
 ) -> None:
     path = make_ledger(tmp_path)
     env = cli_env(tmp_path)
+
+    def pledges(*args: str) -> tuple[int, str, str]:
+        argv = [sys.executable, "-m", "pledges", *args]
+        done = subprocess.run(
+            argv, cwd=tmp_path, env=env, capture_output=True, text=True, check=False
+        )
+        return done.returncode, done.stdout, done.stderr
+
+    lint_before, check_before = pledges("lint"), pledges("fmt", "--check")
     killed = subprocess.run(
         [sys.executable, "-c", KILLED_OBSERVE, *observe_argv(2023, 110)[3:]],
         cwd=tmp_path,
@@ -385,23 +394,20 @@ def test_a_temp_file_left_by_kill_9_is_ignored_then_cleaned_by_the_next_write(
     assert len(left) == 2
     assert left[0].startswith(".a.yaml.") and left[0].endswith(".tmp")
     assert left[1] == ".pledges.lock"
-
-    def pledges(*args: str) -> subprocess.CompletedProcess[str]:
-        argv = [sys.executable, "-m", "pledges", *args]
-        return subprocess.run(
-            argv, cwd=tmp_path, env=env, capture_output=True, text=True, check=False
-        )
-
-    lint = pledges("lint")  # the leftovers are not ledger files
-    assert (lint.returncode, lint.stdout, lint.stderr) == (0, "no problems found\n", "")
-    check = pledges("fmt", "--check")
-    assert (check.returncode, check.stdout) == (0, "0 of 2 files would be reformatted\n")
+    assert pledges("lint") == lint_before  # the leftovers are not ledger files
+    assert pledges("fmt", "--check") == check_before
+    assert check_before == (0, "0 of 2 files would be reformatted\n", "")
     done = subprocess.run(
-        observe_argv(2022, 90), cwd=tmp_path, env=env, capture_output=True, text=True, check=False
+        observe_argv("2023-Q3", 90),
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in path.parent.iterdir()) == ["a.yaml", "jurisdictions.yaml"]
-    assert ENTRY_2022 in path.read_text(encoding="utf-8")
+    assert ENTRY_Q3 in path.read_text(encoding="utf-8")
 
 
 def test_only_temp_files_of_our_own_naming_are_cleaned(tmp_path: Path) -> None:
