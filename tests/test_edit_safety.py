@@ -20,6 +20,7 @@ from pledges.edit.session import Edit, Loaded
 from pledges.model.diagnostics import Diagnostic
 from pledges.read.safe import MAX_FILE_BYTES
 from tests.test_editing import AS_OF, FILE, make_ledger
+from tests.test_review import DRAFTS
 
 Run = Callable[..., Any]
 
@@ -502,3 +503,30 @@ def test_fmt_takes_the_lock_only_for_files_it_writes(run: Run, tmp_path: Path) -
         "ledger/.pledges.lock (it is not a regular file)\n"
     )
     assert path.read_text(encoding="utf-8") == messy
+
+
+def test_accept_waits_for_the_lock_too(
+    run: Run, ledger: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, chdir_tmp: Path
+) -> None:
+    root = ledger({"a.yaml": DRAFTS})
+    path = root / "a.yaml"
+    held = os.open(root / ".pledges.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        monkeypatch.setenv("PLEDGES_LOCK_TIMEOUT", "0.2")
+        refused = run("accept", "t/2023/parks", "--ledger", "ledger")
+    finally:
+        os.close(held)
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines() == [
+        "pledges: waiting for another edit of this ledger to finish (ledger/.pledges.lock); "
+        "giving up after 0.2 s",
+        "ledger/a.yaml:1:1: PL906 error refusing to edit: another edit of this ledger held "
+        "ledger/.pledges.lock for 0.2 s (run the command again when it has finished "
+        "($PLEDGES_LOCK_TIMEOUT sets how many seconds to wait))",
+        "pledges: nothing more was written",
+    ]
+    assert path.read_text(encoding="utf-8") == DRAFTS
+    accepted = run("accept", "t/2023/parks", "--ledger", "ledger")
+    assert accepted.exit_code == 0, accepted.stderr
+    assert sorted(p.name for p in root.iterdir()) == ["a.yaml", "jurisdictions.yaml"]

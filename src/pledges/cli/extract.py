@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -15,7 +16,9 @@ from pledges.cli.common import (
     app,
     fail,
     load_ledger,
+    lock_timeout,
     say,
+    say_waiting,
     stdout,
 )
 
@@ -142,37 +145,36 @@ def _ledger_for(ledger: str | None, *, needed: bool) -> LoadResult | None:
 def _write_pledges(path: Path, items: list[dict[str, Any]]) -> None:
     from datetime import date
 
-    from pledges.edit import atomic, session, splice
+    from pledges.edit import atomic, splice
+    from pledges.edit.session import Loaded
 
-    loaded = session.open_for_edit(path, date.today())
-    if isinstance(loaded, list):
-        _refuse(loaded)
-    drafts: list[tuple[dict[str, Any], str]] = []
-    taken: set[str] = set()
-    for item in items:
-        confidence = item.pop("confidence")
-        pledge_id = splice.propose_id(loaded, item["title"], item["metric"].get("name"))
-        base, n = pledge_id, 2
-        while pledge_id in taken:
-            pledge_id, n = f"{base}-{n}", n + 1
-        taken.add(pledge_id)
-        comment = (
-            f"extracted from line {confidence['line']} by rule {confidence['rule']}"
-            f" (confidence {confidence['score']})"
-        )
-        drafts.append(({"id": pledge_id, "review": "draft", **item}, comment))
-    if not drafts:
+    if not items:
         say("no candidates: nothing written")
         return
-    edit = splice.plan_new_drafts(loaded, drafts)
+    found = [(item, item.pop("confidence")) for item in items]
+
+    def plan(loaded: Loaded) -> Any:  # ids are proposed from the file as read under the lock
+        drafts: list[tuple[dict[str, Any], str]] = []
+        taken: set[str] = set()
+        for item, confidence in found:
+            pledge_id = splice.propose_id(loaded, item["title"], item["metric"].get("name"))
+            base, n = pledge_id, 2
+            while pledge_id in taken:
+                pledge_id, n = f"{base}-{n}", n + 1
+            taken.add(pledge_id)
+            comment = (
+                f"extracted from line {confidence['line']} by rule {confidence['rule']}"
+                f" (confidence {confidence['score']})"
+            )
+            drafts.append(({"id": pledge_id, "review": "draft", **item}, comment))
+        return splice.plan_new_drafts(loaded, drafts)
+
+    edit = atomic.apply_edit(path, date.today(), plan, timeout=lock_timeout(), on_wait=say_waiting)
     if isinstance(edit, list):
         _refuse(edit)
-    problem = atomic.write(edit)
-    if problem is not None:
-        _refuse([problem])
     say(
-        f"{len(drafts)} draft pledge{'s' if len(drafts) != 1 else ''} written to "
-        f"{shown_name(loaded.name)}: review with 'pledges list --drafts'"
+        f"{len(found)} draft pledge{'s' if len(found) != 1 else ''} written to "
+        f"{shown_name(edit.loaded.name)}: review with 'pledges list --drafts'"
     )
 
 
@@ -187,20 +189,20 @@ def _write_outcomes(result: LoadResult, items: list[dict[str, Any]]) -> None:
         file = session.find_pledge_file(result, pledge_id)
         if not isinstance(file, Path):
             _refuse([file])
-        loaded = session.open_for_edit(file, date.today())
-        if isinstance(loaded, list):
-            _refuse(loaded)
         observation: dict[str, Any] = {
             key: item[key] for key in ("period", "value", "unit", "bound", "approx") if key in item
         }
         observation["evidence"] = item["evidence"]
         observation["review"] = "draft"
-        edit = splice.plan_observe(loaded, pledge_id, observation)
+        edit = atomic.apply_edit(
+            file,
+            date.today(),
+            partial(splice.plan_observe, pledge_id=pledge_id, observation=observation),
+            timeout=lock_timeout(),
+            on_wait=say_waiting,
+        )
         if isinstance(edit, list):
             _refuse(edit)
-        problem = atomic.write(edit)
-        if problem is not None:
-            _refuse([problem])
         written += 1
     say(
         f"{written} draft observation{'s' if written != 1 else ''} written: "
@@ -231,21 +233,21 @@ def _review(pledge_ids: list[str], ledger: str | None, accept: bool) -> None:
     from pledges.edit import atomic, session, splice
 
     result = load_ledger(ledger)
+    plan = splice.plan_accept if accept else splice.plan_reject
     for pledge_id in pledge_ids:
         file = session.find_pledge_file(result, pledge_id)
         if not isinstance(file, Path):
             _refuse([file])
-        loaded = session.open_for_edit(file, date.today())
-        if isinstance(loaded, list):
-            _refuse(loaded)
-        plan = splice.plan_accept if accept else splice.plan_reject
-        edit = plan(loaded, pledge_id)
+        edit = atomic.apply_edit(
+            file,
+            date.today(),
+            partial(plan, pledge_id=pledge_id),
+            timeout=lock_timeout(),
+            on_wait=say_waiting,
+        )
         if isinstance(edit, list):
             _refuse(edit)
-        problem = atomic.write(edit)
-        if problem is not None:
-            _refuse([problem])
-        say(f"{clean_text(edit.summary)}: written to {shown_name(loaded.name)}")
+        say(f"{clean_text(edit.summary)}: written to {shown_name(edit.loaded.name)}")
 
 
 def clean_text(text: str) -> str:
