@@ -312,8 +312,9 @@ def test_show_lists_the_occurrences_of_a_recurring_target(cli: Callable[..., Res
     assert "occurrences\n" in text
     assert "  2021  missed  2 count for 2021 falls short of ≥3 count\n" in text
     assert "  2022  pending  deadline 2022 ahead; no figure yet\n" in text
-    assert "why     at_risk: 0 of 2 years met ≥3 count; missed: 2021 (2 count); 1 still open" in (
-        text
+    assert (
+        "why           at_risk: 0 of 2 years met ≥3 count; missed: 2021 (2 count); 1 still open"
+        in text
     )
 
 

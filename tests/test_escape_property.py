@@ -194,10 +194,17 @@ def hostile_repo(values: dict[str, str]) -> Iterator[Path]:
         yield root
 
 
-def check_text(output: str, command: tuple[str, ...]) -> None:
-    """Invariants of every text output: no raw controls, no line read as a command."""
-    raw = {c for c in output if HOSTILE.match(c)} - {"\n"}
+def check_text(output: str, command: tuple[str, ...], *, stdout: bool = False) -> None:
+    """Invariants of every text output: no raw controls, no line read as a command.
+
+    Piped `list` and `status` rows are tab-separated fields: there a tab is the
+    separator, never data, so each row has exactly its six."""
+    rows = stdout and (command[0] == "status" or command[-2:] == ("--format", "table"))
+    raw = {c for c in output if HOSTILE.match(c)} - {"\n"} - ({"\t"} if rows else set())
     assert not raw, (command, raw)
+    if rows:
+        tabbed = [line for line in output.splitlines() if "\t" in line]
+        assert len(tabbed) >= 2 and all(line.count("\t") == 6 for line in tabbed), output
     for line in output.splitlines():
         if line.lstrip().startswith(("::", "##[")):
             assert command == ("lint", *AS_OF, "--format", "github"), (command, line)
@@ -268,7 +275,7 @@ def test_every_command_and_format_keeps_its_destination_safe(values: dict[str, s
         for command in COMMANDS:
             result = runner.invoke(app, list(command), catch_exceptions=False)
             assert result.exit_code in {0, 1, 2, 3}, (command, result.exit_code)
-            check_text(result.stdout, command)
+            check_text(result.stdout, command, stdout=True)
             check_text(result.stderr, command)
             fmt = command[-1]
             if fmt in {"json", "sarif"}:

@@ -137,21 +137,20 @@ def test_status_group_titles_are_not_markup(
 
 
 def test_status_titles_make_no_live_link_in_a_terminal(ledger: Ledger) -> None:
-    from rich.console import Console
-
     from pledges.judge.query import Filters, evaluate_all, select
-    from pledges.present.terminal import print_status
+    from pledges.present.layout import Screen
+    from pledges.present.report import status_report
     from pledges.read.loader import load
 
     hostile = "Report [link=https://evil.example/]click[/link]"
     text = one_pledge().replace("title_en: Test report", f"title_en: {hostile!r}")
     result = load(ledger({"a.yaml": text}), [])
     rows = select(evaluate_all(result, date(2024, 1, 1)), Filters())
-    out = io.StringIO()
-    console = Console(file=out, force_terminal=True, color_system="truecolor", width=200)
-    print_status(console, rows, "source", result.ledger, "2024-01-01")
-    assert f"{ESC}]8;" not in out.getvalue()
-    assert "[link=https://evil.example/]click[/link]" in out.getvalue()
+    screen = Screen(True, 200, "truecolor")
+    out = "\n".join(status_report(rows, "source", result.ledger, "2024-01-01", screen))
+    assert f"{ESC}[1m" in out  # styled: a colour terminal
+    assert f"{ESC}]8;" not in out
+    assert "[link=https://evil.example/]click[/link]" in out
 
 
 LONG = "Build " + "a very long road " * 5

@@ -21,14 +21,14 @@ GDP = """\
 def test_achieved_with_stretch(judge: Judge) -> None:
     result = judge(GDP + "  progress:\n" + obs("2023", 8.0), date(2026, 1, 1))["t/gdp"]
     assert (result.status, result.stretch_met) == ("achieved", True)
-    assert result.explanation == "achieved: 8% for 2023 meets ≥5% (stretch 5.5); stretch level met"
+    assert result.explanation == "achieved: 8% for 2023 meets ≥5% (stretch 5.5%); stretch level met"
     assert result.progress == pytest.approx(1.6)
 
 
 def test_missed_after_the_deadline(judge: Judge) -> None:
     result = judge(GDP + "  progress:\n" + obs("2023", 4.2), date(2026, 1, 1))["t/gdp"]
     assert result.status == "missed"
-    assert result.explanation == "missed: 4.2% for 2023 falls short of ≥5% (stretch 5.5)"
+    assert result.explanation == "missed: 4.2% for 2023 falls short of ≥5% (stretch 5.5%)"
 
 
 def test_unreported_pending_and_as_of_reproducibility(judge: Judge) -> None:

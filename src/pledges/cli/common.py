@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
     from pledges.edit.lock import Waiting
     from pledges.judge.query import Filters, Row
     from pledges.model.diagnostics import Diagnostic
+    from pledges.present.layout import Screen
+    from pledges.present.progress import Reporter
     from pledges.read.loader import LoadResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
@@ -102,6 +105,13 @@ DueAfterOpt = Annotated[
 SearchOpt = Annotated[
     str | None, typer.Option("--search", help="Text in the title, quote, id or metric name.")
 ]
+WideOpt = Annotated[
+    bool,
+    typer.Option("--wide", help="Full titles in a terminal, wrapped instead of cut with '…'."),
+]
+QuoteOpt = Annotated[
+    bool, typer.Option("--quote", help="Also show each pledge's quote from its source.")
+]
 BindingOpt = Annotated[
     bool | None,
     typer.Option(
@@ -148,6 +158,37 @@ def say(text: str, *, err: bool = False) -> None:
     stream = LineGuard(sys.stderr if err else sys.stdout)
     stream.write(text + "\n")
     stream.flush()
+
+
+def screen() -> Screen:
+    """Where stdout goes: a terminal and its width and colours, or a pipe."""
+    from pledges.present.terminal import screen_of
+
+    return screen_of(stdout())
+
+
+def write_lines(lines: Iterable[str]) -> None:
+    """Write lines to stdout as they come, in chunks, unwrapped, through the same guard
+    as the consoles."""
+    from pledges.present.escape.github import LineGuard
+
+    stream = LineGuard(sys.stdout)
+    chunk: list[str] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) >= 512:
+            stream.write("\n".join(chunk) + "\n")
+            chunk = []
+    if chunk:
+        stream.write("\n".join(chunk) + "\n")
+    stream.flush()
+
+
+def reporter() -> Reporter:
+    """The progress bar of a command (on stderr, only when stderr is a terminal)."""
+    from pledges.present.progress import Reporter
+
+    return Reporter()
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
@@ -198,7 +239,11 @@ def root_for(paths: list[Path]) -> Path | None:
 
 
 def load_ledger(
-    ledger: str | None, paths: list[Path] | None = None, *, no_cache: bool = False
+    ledger: str | None,
+    paths: list[Path] | None = None,
+    *,
+    no_cache: bool = False,
+    progress: Reporter | None = None,
 ) -> LoadResult:
     from pledges.read.cache import Cache
     from pledges.read.loader import LedgerNotFoundError, find_ledger, load
@@ -221,15 +266,26 @@ def load_ledger(
             except LedgerNotFoundError:
                 root = None
     cache = open_cache(no_cache)
-    return load(root, paths, cache=cache if isinstance(cache, Cache) else None)
+    callback = progress.phase("reading files") if progress else None
+    result = load(root, paths, cache=cache if isinstance(cache, Cache) else None, progress=callback)
+    if progress:
+        progress.sized(sum(len(f.pledges) for f in result.ledger.files))
+    return result
 
 
 def rows_for(
-    result: LoadResult, as_of: date, filters: Filters, sort: str = "id", *, drafts: bool = False
+    result: LoadResult,
+    as_of: date,
+    filters: Filters,
+    sort: str = "id",
+    progress: Reporter | None = None,
+    *,
+    drafts: bool = False,
 ) -> list[Row]:
     from pledges.judge.query import evaluate_all, select, sort_rows
 
-    return sort_rows(select(evaluate_all(result, as_of, drafts=drafts), filters), sort)
+    callback = progress.phase("judging pledges") if progress else None
+    return sort_rows(select(evaluate_all(result, as_of, callback, drafts=drafts), filters), sort)
 
 
 def make_filters(

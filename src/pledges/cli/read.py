@@ -20,22 +20,27 @@ from pledges.cli.common import (
     LedgerOpt,
     LintFormat,
     ListFormat,
+    QuoteOpt,
     ReportFormat,
     SearchOpt,
     SortKey,
     SourceOpt,
     StatusOpt,
     TagOpt,
+    WideOpt,
     app,
     as_of_date,
     fail,
     load_ledger,
     make_filters,
+    reporter,
     rows_for,
     say,
+    screen,
     stdout,
     unloaded_message,
     warn_if_broken,
+    write_lines,
 )
 
 
@@ -73,8 +78,10 @@ def lint(
     from pledges.check.lint import lint as run_lint
     from pledges.present.terminal import print_diagnostics
 
-    result = load_ledger(ledger, paths, no_cache=no_cache)
-    diagnostics = run_lint(result, as_of_date(as_of))
+    when = as_of_date(as_of)
+    with reporter() as progress:
+        result = load_ledger(ledger, paths, no_cache=no_cache, progress=progress)
+        diagnostics = run_lint(result, when, progress.phase("checking rules"))
     if base is not None:
         from pledges.check.pr import pr_lint
         from pledges.history.revisions import GitError
@@ -112,29 +119,38 @@ def list_pledges(
             help="Only the pledges that hold a draft awaiting review (pledges accept/reject).",
         ),
     ] = False,
+    wide: WideOpt = False,
+    quote: QuoteOpt = False,
     ledger: LedgerOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
     """List pledges with their computed status, filtered and sorted.
 
-    Drafts (entries `pledges extract --write` proposed) are left out until accepted;
-    `--drafts` lists only them.
+    Each row: id, status, progress, due period, the figure and the target with their
+    unit, and the title. In a terminal the table fits its width (titles end in "…"
+    unless --wide); piped, each pledge is one line of tab-separated fields. Drafts
+    (entries `pledges extract --write` proposed) are left out until accepted; `--drafts`
+    lists only them.
 
     Example:
 
     \b
       pledges list --status missed --tag energy --sort deadline --as-of 2024-12-31
       pledges list --drafts
+      pledges list --quote --wide
     """
-    from pledges.present.terminal import list_table, rows_as
+    from pledges.present.tables import list_report
+    from pledges.present.terminal import rows_as
 
-    result = load_ledger(ledger)
     filters = make_filters(
         status, jurisdiction, tag, source, due_before, due_after, search, binding
     )
-    rows = rows_for(result, as_of_date(as_of), filters, sort.value, drafts=drafts)
+    when = as_of_date(as_of)
+    with reporter() as progress:
+        result = load_ledger(ledger, progress=progress)
+        rows = rows_for(result, when, filters, sort.value, progress, drafts=drafts)
     if output_format is ListFormat.table:
-        stdout().print(list_table(rows))
+        write_lines(list_report(rows, screen(), wide=wide, quote=quote))
     else:
         # plain text of any size: straight to stdout, not through rich's line wrapping
         say(rows_as(rows, output_format.value))
@@ -154,6 +170,8 @@ def status(
     due_after: DueAfterOpt = None,
     search: SearchOpt = None,
     binding: BindingOpt = None,
+    wide: WideOpt = False,
+    quote: QuoteOpt = False,
     output_format: Annotated[
         ReportFormat,
         typer.Option("--format", help="table, or json: the scoreboard and groups as data."),
@@ -161,8 +179,11 @@ def status(
     ledger: LedgerOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
-    """The status report: the delivery rate over pledges with a verdict, a scoreboard,
-    the pledges with no verdict yet, then pledges grouped with progress bars.
+    """The status report: the delivery rate over pledges with a verdict, a scoreboard
+    with the pledges of no verdict yet apart, then the pledges by group.
+
+    Each pledge shows what was promised (title, figure and target with units, due
+    period) and where it stands (status, progress).
 
     Example:
 
@@ -170,21 +191,25 @@ def status(
       pledges status --by source --as-of 2024-12-31
       pledges status --format json --as-of 2024-12-31
     """
-    result = load_ledger(ledger)
     when = as_of_date(as_of)
     filters = make_filters(
         status, jurisdiction, tag, source, due_before, due_after, search, binding
     )
-    rows = rows_for(result, when, filters, "deadline")
+    with reporter() as progress:
+        result = load_ledger(ledger, progress=progress)
+        rows = rows_for(result, when, filters, "deadline", progress)
     if output_format is ReportFormat.json:
         from pledges.judge.scoreboard import report
         from pledges.present.reports import as_json
 
         say(as_json(report(rows, by.value, result.ledger, when.isoformat())))
     else:
-        from pledges.present.terminal import print_status
+        from pledges.present.report import status_report
 
-        print_status(stdout(), rows, by.value, result.ledger, when.isoformat())
+        lines = status_report(
+            rows, by.value, result.ledger, when.isoformat(), screen(), wide=wide, quote=quote
+        )
+        write_lines(lines)
     warn_if_broken(result)
 
 
@@ -193,13 +218,14 @@ def show(
     pledge_id: Annotated[str, typer.Argument(metavar="ID", help="The pledge id.")],
     output_format: Annotated[
         ReportFormat,
-        typer.Option("--format", help="table, or json: the pledge, its timeline and verdict."),
+        typer.Option("--format", help="table, or json: the same as data."),
     ] = ReportFormat.table,
     ledger: LedgerOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
-    """One pledge in full: quote, source, target, timeline with evidence, the occurrences
-    of a recurring target, status and why.
+    """One pledge in full: quote, source, target, note, baseline, the timeline with its
+    evidence, the occurrences of a recurring target, a chart of the figures against the
+    target, related pledges, the assessment, the status and why.
 
     Example:
 
@@ -208,14 +234,17 @@ def show(
       pledges show binjiang/2023/gdp-growth --format json
     """
     from pledges.check.rules.references import did_you_mean
-    from pledges.judge.query import Filters
+    from pledges.judge.detail import chart_points, chart_targets, detail, related_rows
+    from pledges.judge.query import context_of, evaluate_all
+    from pledges.present.pledge import Extras, pledge_report
+    from pledges.present.reports import as_json
 
-    result = load_ledger(ledger)
     when = as_of_date(as_of)
-    rows = [r for r in rows_for(result, when, Filters()) if r.pledge.id == pledge_id] or [
-        r for r in rows_for(result, when, Filters(), drafts=True) if r.pledge.id == pledge_id
-    ]
-    if not rows:
+    with reporter() as progress:
+        result = load_ledger(ledger, progress=progress)
+    index = result.ledger.pledge_index()
+    pledge = index.get(pledge_id)
+    if pledge is None:
         unloaded = result.unloaded()
         if unloaded:  # it may well be in a file that could not be loaded
             file, diagnostic = next(iter(unloaded.items()))
@@ -225,17 +254,25 @@ def show(
                 f"{unloaded_message(file, diagnostic)}{more}",
                 EXIT_UNREADABLE,
             )
-        hint = did_you_mean(pledge_id, result.ledger.pledge_index())
+        hint = did_you_mean(pledge_id, index)
         fail(f"no pledge '{pledge_id}' in the ledger" + (f"; {hint}" if hint else ""))
+    wanted = {pledge_id, *pledge.related}
+    evaluated = evaluate_all(result, when, ids=wanted)
+    if not any(r.pledge is pledge for r in evaluated):  # a draft, judged with its drafts
+        evaluated += evaluate_all(result, when, ids=[pledge_id], drafts=True)
+    row = next(r for r in evaluated if r.pledge is pledge)
+    rows = {r.pledge.id: r for r in evaluated}
+    context = context_of(result)
     if output_format is ReportFormat.json:
-        from pledges.judge.query import detail
-        from pledges.present.reports import as_json
-
-        say(as_json(detail(rows[0])))
+        say(as_json(detail(row, rows, when, context)))
         return
-    from pledges.present.terminal import print_pledge
-
-    print_pledge(stdout(), rows[0])
+    extras = Extras(
+        related=related_rows(row, rows),
+        points=chart_points(pledge, when, context),
+        targets=chart_targets(row),
+        units=result.ledger.units,
+    )
+    write_lines(pledge_report(row, extras, result.ledger, screen()))
     warn_if_broken(result)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from pledges.judge.status import STATUSES, VERDICTS, Context, Evaluation, Figure, evaluate
 from pledges.model.ledger import Evidence, Observation, Pledge
 from pledges.model.registries import within
-from pledges.read.loader import LoadResult
+from pledges.read.loader import LoadResult, Progress
 
 SORT_KEYS = ("id", "deadline", "status", "progress", "jurisdiction", "file")
 
@@ -35,16 +35,43 @@ class Filters:
     ids: tuple[str, ...] = field(default=())
 
 
-def evaluate_all(result: LoadResult, as_of: date, *, drafts: bool = False) -> list[Row]:
-    """Every pledge judged as of `as_of`. Drafts (`review: draft`) are left out: draft
-    pledges, and draft observations from the figures a verdict rests on. With `drafts`,
-    only the pledges that hold a draft, judged with their draft figures."""
-    context = Context(units=result.ledger.units, pledges=result.ledger.pledge_index())
+def context_of(result: LoadResult) -> Context:
+    return Context(units=result.ledger.units, pledges=result.ledger.pledge_index())
+
+
+def evaluate_all(
+    result: LoadResult,
+    as_of: date,
+    progress: Progress | None = None,
+    ids: Iterable[str] | None = None,
+    *,
+    drafts: bool = False,
+) -> list[Row]:
+    """Every pledge (or only those of `ids`) judged as of `as_of`. Drafts (`review:
+    draft`) are left out: draft pledges, and draft observations from the figures a
+    verdict rests on. With `drafts`, only the pledges that hold a draft, judged with
+    their draft figures.
+
+    `progress(done, total)` is called before the first pledge and every few hundred after.
+    """
+    context = context_of(result)
     if drafts:
-        return [Row(p, evaluate(p, as_of, context)) for p in result.ledger.pledges if p.has_drafts]
-    return [
-        Row(p, evaluate(reviewed(p), as_of, context)) for p in result.ledger.pledges if not p.draft
-    ]
+        chosen = [(p, p) for p in result.ledger.pledges if p.has_drafts]
+    else:
+        chosen = [(p, reviewed(p)) for p in result.ledger.pledges if not p.draft]
+    if ids is not None:
+        wanted = set(ids)
+        chosen = [(p, judged) for p, judged in chosen if p.id in wanted]
+    if progress is None:
+        return [Row(p, evaluate(judged, as_of, context)) for p, judged in chosen]
+    total = len(chosen)
+    progress(0, total)
+    rows = []
+    for done, (pledge, judged) in enumerate(chosen, 1):
+        rows.append(Row(pledge, evaluate(judged, as_of, context)))
+        if done % 256 == 0 or done == total:
+            progress(done, total)
+    return rows
 
 
 def reviewed(pledge: Pledge) -> Pledge:

@@ -12,7 +12,7 @@ pledge in the same rows and is counted once, as that pledge.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,13 @@ from pledges.model.ledger import Ledger
 GROUPINGS = ("jurisdiction", "source", "tag", "year")
 REPORT_VERSION = 1
 PARTLY_WEIGHT = 0.5
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("with a verdict", VERDICTS),
+    ("in progress", IN_PROGRESS),
+    ("no verdict yet", NO_VERDICT),
+    ("withdrawn", ("withdrawn",)),
+)
+PARTS = ("all", "binding", "expected")
 
 
 @dataclass(frozen=True)
@@ -54,10 +61,11 @@ class Scoreboard:
     @property
     def delivery_rate(self) -> float | None:
         """(achieved + ½ partly) over the pledges with a verdict; None without any."""
-        if not self.with_verdict:
-            return None
-        delivered = self.counts.get("achieved", 0) + PARTLY_WEIGHT * self.counts.get("partly", 0)
-        return delivered / self.with_verdict
+        return delivery_rate(self.counts)
+
+    def part(self, name: str) -> Mapping[str, int]:
+        """The counts of all pledges, or of the binding or the expected ones."""
+        return {"all": self.counts, "binding": self.binding, "expected": self.expected}[name]
 
     def as_dict(self) -> dict[str, Any]:
         def part(statuses: Sequence[str]) -> dict[str, int]:
@@ -76,6 +84,40 @@ class Scoreboard:
             "expected": dict(self.expected),
             "restatements": self.restatements,
         }
+
+
+def count_of(counts: Mapping[str, int], statuses: Sequence[str]) -> int:
+    return sum(counts.get(status, 0) for status in statuses)
+
+
+def delivery_rate(counts: Mapping[str, int]) -> float | None:
+    """(achieved + ½ partly) over the pledges with a verdict among `counts`; None without
+    any."""
+    judged = count_of(counts, VERDICTS)
+    if not judged:
+        return None
+    return (counts.get("achieved", 0) + PARTLY_WEIGHT * counts.get("partly", 0)) / judged
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the scoreboard: its statuses that occur, and totals by part."""
+
+    name: str
+    statuses: tuple[str, ...]
+    totals: dict[str, int]
+
+
+def sections(board: Scoreboard) -> list[Section]:
+    """The scoreboard's sections in order (`SECTIONS`); a section no pledge falls in is
+    left out, except the verdicts, which the delivery rate is read against."""
+    out = []
+    for name, statuses in SECTIONS:
+        present = tuple(s for s in statuses if board.counts.get(s))
+        if present or statuses is VERDICTS:
+            totals = {part: count_of(board.part(part), statuses) for part in PARTS}
+            out.append(Section(name, present, totals))
+    return out
 
 
 def counted(rows: Sequence[Row]) -> list[Row]:

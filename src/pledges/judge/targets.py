@@ -188,7 +188,7 @@ def _describe_value(pledge: Pledge, target: Target, goal: float | None, unit: st
     if target.op == "about":
         text = f"about {format_number(target.value)}{unit}"
     if target.stretch is not None:
-        text += f" (stretch {format_number(target.stretch)})"
+        text += f" (stretch {format_number(target.stretch)}{unit})"
     return text
 
 

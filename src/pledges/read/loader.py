@@ -8,7 +8,7 @@ then built from the documents, and the registries are read from the ledger root.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,9 @@ from pledges.read.yamlread import MAX_DEPTH, read_document
 JURISDICTIONS_FILE = "jurisdictions.yaml"
 UNITS_FILE = "units.yaml"
 REGISTRY_FILES = (JURISDICTIONS_FILE, UNITS_FILE)
+
+# progress(done, total): called by long work (loading, judging, linting) as it goes
+Progress = Callable[[int, int], None]
 YAML_SUFFIXES = (".yaml", ".yml")
 EMPTY_FILE = "PL007"
 
@@ -250,8 +253,12 @@ def load(
     paths: Sequence[Path] = (),
     *,
     cache: Cache | None = None,
+    progress: Progress | None = None,
 ) -> LoadResult:
-    """Load the ledger at `root` plus any `paths` outside it; diagnostics for all."""
+    """Load the ledger at `root` plus any `paths` outside it; diagnostics for all.
+
+    `progress(done, total)` is called with the number of files read, before the first.
+    """
     ledger = Ledger(root=str(root) if root else "")
     result = LoadResult(ledger)
     files: list[Path] = ledger_files(root) if root else []
@@ -260,7 +267,9 @@ def load(
         known = {p.resolve() for p in files}
         files += [p for p in requested if p.resolve() not in known]
         result.selected = {display_name(p) for p in requested}
-    for path in files:
+    if progress is not None:
+        progress(0, len(files))
+    for done, path in enumerate(files, 1):
         name = display_name(path)
         result.paths[name] = path
         doc, diagnostics, unreadable = parse_file(path, name, "ledger-file", cache)
@@ -268,6 +277,8 @@ def load(
         result.unreadable |= unreadable
         if doc.data is not None:
             ledger.files.append(build_file(doc))
+        if progress is not None:
+            progress(done, len(files))
     if root:
         _load_registries(root, result, cache)
     else:

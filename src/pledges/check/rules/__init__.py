@@ -14,6 +14,7 @@ from typing import Any
 from pledges.judge.status import Context
 from pledges.model.diagnostics import Diagnostic, Severity, json_path
 from pledges.model.ledger import Ledger, Pledge
+from pledges.read.loader import Progress
 
 Check = Callable[["RuleContext"], Iterator[Diagnostic]]
 
@@ -99,9 +100,17 @@ def rules() -> dict[str, Rule]:
     return {rule.code: rule for module in _modules() for rule in module.RULES}
 
 
-def run_rules(ledger: Ledger, context: Context, as_of: date) -> list[Diagnostic]:
+def run_rules(
+    ledger: Ledger, context: Context, as_of: date, progress: Progress | None = None
+) -> list[Diagnostic]:
+    """Every rule's findings; `progress(done, total)` counts the rule modules run."""
     ctx = RuleContext(ledger, context, as_of)
     found: list[Diagnostic] = []
-    for check in _checks():
+    checks = _checks()
+    for done, check in enumerate(checks):
+        if progress is not None:
+            progress(done, len(checks))
         found.extend(check(ctx))
+    if progress is not None:
+        progress(len(checks), len(checks))
     return found
