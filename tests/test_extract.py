@@ -292,3 +292,21 @@ def test_extract_refuses_a_missing_source_without_a_traceback(
 
 def test_figure_dataclass_is_plain() -> None:
     assert Figure(1, "count", 0, 1) == Figure(1, "count", 0, 1, None)
+
+
+def test_kind_follows_the_words_and_the_kind_of_document() -> None:
+    from pledges.extract.prose import kind_of
+
+    # a percent is growth unless it is a share, a ratio or a coverage
+    assert kind_of("地区生产总值", "地区生产总值", "percent") == "rate"
+    assert kind_of("覆盖率达到", "覆盖率", "percent") == "level"
+    assert kind_of("失业率控制在", "城镇调查失业率", "percent") == "rate"
+    # in an annual report a count is this year's amount, unless it is a standing level
+    assert kind_of("投用学校", "学校", "count") == "flow"
+    assert kind_of("税收亿元楼达到", "税收亿元楼", "count") == "level"
+    assert kind_of("累计培育上市企业", "上市企业", "count") == "level"
+    # in a five-year plan a count is what the period adds up to, unless it recurs
+    assert (
+        kind_of("新增培育省级工业互联网平台", "省级工业互联网平台", "count", plan=True) == "level"
+    )
+    assert kind_of("推动", "中小企业", "count", plan=True, every="year") == "flow"

@@ -101,16 +101,25 @@ def _trimmed(before: str, after: str = "") -> str:
     return name.strip(" 　“”\"'")
 
 
-def kind_of(before: str, name: str, unit: str) -> str:
-    if unit in ("percent", "percentage-points") and (
-        rules.GROWTH.search(before) or rules.RATE_NAMES.search(name)
-    ):
-        return "rate"
-    if rules.CUMULATIVE.search(before):
-        return "level"
-    if rules.FLOW.search(before):
+def kind_of(
+    before: str, name: str, unit: str, *, plan: bool = False, every: str | None = None
+) -> str:
+    """level, flow or rate, from the words of the clause and the kind of document.
+
+    A percent is a rate (growth) unless the name is a share, ratio or coverage; in a
+    multi-year plan a count is what the period adds up to (a level) unless it recurs
+    every year; in an annual document a count or amount is this year's (a flow) unless
+    the words say it is a standing level (达到, 保持, 累计, 总量 …).
+    """
+    if unit in ("percent", "percentage-points"):
+        if rules.GROWTH.search(before) or rules.RATE_NAMES.search(name):
+            return "rate"
+        return "level" if rules.SHARE.search(name) else "rate"
+    if every is not None:
         return "flow"
-    return "level"
+    if rules.CUMULATIVE.search(before) or rules.STANDING.search(before) or plan:
+        return "level"
+    return "flow" if rules.FLOW.search(before) or unit in rules.FLOW_UNITS else "level"
 
 
 def every_of(prefix: str) -> str | None:
@@ -197,7 +206,8 @@ def from_prose(
             unit = fig.unit
             if fig.unit == "count" and "万" in text.simp[fig.start : fig.end]:
                 unit = "万个"
-            kind = kind_of(before, name, unit)
+            every = every_of(prefix)
+            kind = kind_of(before, name, unit, plan=ctx.plan_end is not None, every=every)
             score = 0.8 if cue != "floor" else 0.6
             found.append(
                 Candidate(
@@ -212,7 +222,7 @@ def from_prose(
                     deadline=due,
                     rule=f"{rule};deadline:{how}",
                     score=score,
-                    every=every_of(prefix),
+                    every=every,
                     tags=tags_for(clause),
                 )
             )

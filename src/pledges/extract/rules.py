@@ -67,6 +67,37 @@ FLOW = re.compile(
     r"投资|减负|发放|帮扶|提供|吸引|落地|签约)"
 )
 CUMULATIVE = re.compile(r"累计|总量|总数|拥有|保有|存量")
+# Words that make a figure a standing level, not this period's amount.
+STANDING = re.compile(r"(达到|达|保持|稳定在|提升至|提高到|提高至|提升到|控制在|全覆盖)$")
+# Shares, ratios and coverage: percentages that are levels, not growth.
+SHARE = re.compile(r"(率|比重|占比|比例|覆盖|指数|程度|水平|强度|份额)")
+# Units whose figures in an annual document are amounts for the year.
+FLOW_UNITS = frozenset(
+    {
+        "count",
+        "万个",
+        "persons",
+        "万人",
+        "person-times",
+        "万人次",
+        "households",
+        "m2",
+        "万平方米",
+        "亩",
+        "万亩",
+        "km",
+        "CNY",
+        "万元",
+        "亿元",
+        "USD",
+        "万美元",
+        "亿美元",
+        "MW",
+        "kW",
+        "万千瓦",
+        "GW",
+    }
+)
 DECLINE = re.compile(r"(下降|降低|减少|降幅)$")
 
 EVERY = (("每年", "year"), ("每半年", "half"), ("每季度", "quarter"), ("每月", "month"))

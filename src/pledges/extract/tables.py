@@ -348,7 +348,8 @@ def _cell(
             return []
         target, value_unit, cue = parsed
         value_unit = per_person(name, value_unit)
-        kind = "rate" if growth else kind_of(name, name, value_unit)
+        plan = ctx.plan_end is not None
+        kind = "rate" if growth else kind_of("", name, value_unit, plan=plan or due < ctx.year)
         rule, score = f"table:{label}:{cue}", 0.9
     return [
         Candidate(
