@@ -364,3 +364,23 @@ def pledge_history(ledger_root: Path, pledge_id: str) -> list[Event] | None:
         previous = current
         last_status = status
     return events if seen else None
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """The commit a ledger directory was read at, and whether it has uncommitted edits."""
+
+    commit: str
+    dirty: bool
+
+
+def provenance(ledger_root: Path) -> Provenance | None:
+    """HEAD's commit id for the ledger, or None outside git (or with no commit yet)."""
+    try:
+        repo = find_repo(ledger_root)
+        sha = resolve(repo, "HEAD")
+        args = ["status", "--porcelain", "--untracked-files=normal", "--", "."]
+        changes = git(args, ledger_root)
+    except GitError:
+        return None
+    return Provenance(sha, bool(changes.strip()))

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
+from rich.table import Table
 from rich.text import Text
 
 from pledges.judge.query import Row, record
@@ -108,3 +110,24 @@ def _flat(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.4f}".rstrip("0").rstrip(".")
     return str(value)
+
+
+def result_table(names: Sequence[str], rows: Sequence[Sequence[Any]]) -> Table:
+    """The rows of a SQL query as a table; NULL shows as an empty cell."""
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for name in names:
+        table.add_column(Text(clean(name)), overflow="fold")
+    for row in rows:
+        cells = []
+        for value in row:
+            if value is None:
+                cells.append(Text(""))
+            elif isinstance(value, float):
+                finite = math.isfinite(value)
+                cells.append(Text(format_number(value) if finite else str(value)))
+            elif isinstance(value, bytes):
+                cells.append(Text(value.hex()))
+            else:
+                cells.append(Text(clean(value)))
+        table.add_row(*cells)
+    return table

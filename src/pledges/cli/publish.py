@@ -1,0 +1,141 @@
+"""Publishing commands: `pledges export`, `pledges sql` and `pledges site`."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from pledges.cli.common import (
+    AsOfOpt,
+    LedgerOpt,
+    app,
+    as_of_date,
+    fail,
+    load_ledger,
+    stdout,
+    warn_if_broken,
+)
+
+if TYPE_CHECKING:
+    from pledges.judge.query import Row
+    from pledges.judge.tables import Dataset
+    from pledges.read.loader import LoadResult
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+    datapackage = "datapackage"
+    sqlite = "sqlite"
+    parquet = "parquet"
+
+
+class SqlFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def evaluated(ledger: str | None, as_of: str | None) -> tuple[LoadResult, list[Row], date]:
+    from pledges.judge.query import evaluate_all
+
+    result = load_ledger(ledger)
+    when = as_of_date(as_of)
+    return result, evaluate_all(result, when), when
+
+
+def dataset_for(result: LoadResult, rows: list[Row], when: date) -> Dataset:
+    from pledges.history.revisions import provenance
+    from pledges.judge.tables import build
+
+    root = result.ledger.root
+    origin = provenance(Path(root)) if root else None
+    return build(
+        result.ledger,
+        rows,
+        when,
+        origin.commit if origin else None,
+        dirty=origin.dirty if origin else False,
+    )
+
+
+@app.command()
+def export(
+    out: Annotated[
+        Path,
+        typer.Argument(
+            metavar="OUT",
+            help="Where to write: a directory (csv, jsonl, datapackage, parquet) or a file "
+            "(json, sqlite).",
+        ),
+    ],
+    output_format: Annotated[
+        ExportFormat, typer.Option("--format", help="Export format.")
+    ] = ExportFormat.csv,
+    ledger: LedgerOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Export the ledger as related tables: pledges, observations, assessments, evidence,
+    sources and jurisdictions (columns in docs/exports.md).
+
+    Example: pledges export data --format datapackage --as-of 2025-01-01
+    """
+    from pledges.present.exports import ExportError
+    from pledges.present.exports import export as write_export
+
+    result, rows, when = evaluated(ledger, as_of)
+    dataset = dataset_for(result, rows, when)
+    try:
+        written = write_export(dataset, out, output_format.value)
+    except ExportError as exc:
+        fail(str(exc))
+    count = len(dataset.rows["pledges"])
+    origin = f", commit {dataset.commit[:12]}" if dataset.commit else ""
+    stdout().out(
+        f"exported {count} pledges as {output_format.value} to {out} "
+        f"({len(written)} files, as of {when.isoformat()}{origin})",
+        highlight=False,
+    )
+    warn_if_broken(result)
+
+
+@app.command()
+def sql(
+    statement: Annotated[
+        str, typer.Argument(metavar="QUERY", help="One SQL statement (SQLite dialect).")
+    ],
+    output_format: Annotated[
+        SqlFormat, typer.Option("--format", help="Output format.")
+    ] = SqlFormat.table,
+    ledger: LedgerOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Query the ledger's tables with SQL, in an in-memory SQLite database (read only).
+
+    The tables are those of `pledges export` (docs/exports.md). Example:
+
+        pledges sql "SELECT status, count(*) AS n FROM pledges GROUP BY status"
+    """
+    from pledges.present.sqldb import QueryError, query, result_csv, result_json
+
+    result, rows, when = evaluated(ledger, as_of)
+    dataset = dataset_for(result, rows, when)
+    try:
+        names, found = query(dataset, statement)
+    except QueryError as exc:
+        fail(f"sql: {exc}")
+    if output_format is SqlFormat.table:
+        from pledges.present.terminal import result_table
+
+        stdout().print(result_table(names, found))
+    elif output_format is SqlFormat.csv:
+        sys.stdout.write(result_csv(names, found))
+    else:
+        sys.stdout.write(result_json(names, found))
+    warn_if_broken(result)
