@@ -139,3 +139,63 @@ def sql(
     else:
         sys.stdout.write(result_json(names, found))
     warn_if_broken(result)
+
+
+@app.command()
+def site(
+    out: Annotated[
+        Path,
+        typer.Argument(
+            metavar="OUT",
+            help="Directory to build the site in: new, empty, or a site built before.",
+        ),
+    ],
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            metavar="URL",
+            help="Where the site will be published (absolute links in feeds, canonical "
+            "links); without it, every link is relative.",
+        ),
+    ] = None,
+    title: Annotated[str, typer.Option("--title", help="The site's title.")] = "Pledge tracker",
+    ledger: LedgerOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Build a static report site: a scoreboard and filterable table, a page per pledge,
+    jurisdiction and source, Atom feeds and data downloads. It works opened from disk
+    and on any static host, and requests nothing from other hosts.
+
+    Example: pledges site public --base-url https://pledges.example.org/ --as-of 2025-01-01
+    """
+    from pledges.history.revisions import GitError
+    from pledges.history.timeline import ledger_changes
+    from pledges.present.site import SiteError, SiteInput, build_site
+    from pledges.present.siteviews import safe_href
+
+    if base_url is not None and safe_href(base_url) is None:
+        fail(f"--base-url: '{base_url}' is not an http(s) URL with a host")
+    result, rows, when = evaluated(ledger, as_of)
+    dataset = dataset_for(result, rows, when)
+    root = Path(result.ledger.root) if result.ledger.root else None
+    changes = None
+    if root is not None and dataset.commit is not None:
+        try:
+            changes = ledger_changes(root)
+        except GitError as exc:
+            fail(str(exc))
+    inputs = SiteInput(
+        result.ledger, rows, when, dataset, root, changes, base_url=base_url, title=title
+    )
+    try:
+        summary = build_site(out, inputs)
+    except SiteError as exc:
+        fail(str(exc))
+    history = "no git history" if changes is None else f"{len(changes)} changes in the history"
+    stdout().out(
+        f"built {summary.pages} pages, {summary.feeds} feeds and {summary.archives} archived "
+        f"texts in {out} (as of {when.isoformat()}; {history})",
+        highlight=False,
+    )
+    warn_if_broken(result)

@@ -1,0 +1,373 @@
+"""`pledges site`: a static report site, one folder that works from disk or any host.
+
+Pages are rendered by Jinja2 with autoescaping from the templates shipped in
+`present/templates/`; the stylesheet and the filter script are copied from
+`present/static/`. No page requests anything from another host. The site is built in a
+temporary folder beside OUT and then put in its place, so a failed build leaves the old
+site as it was; OUT must be missing, empty, or a site built earlier (it then holds the
+marker file `.pledges-site`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from pledges.history.timeline import Change
+from pledges.judge.query import Row, sort_rows
+from pledges.judge.tables import Dataset, source_extras
+from pledges.model.ledger import Ledger
+from pledges.model.registries import within
+from pledges.present.feed import atom, feed_id
+from pledges.present.siteviews import (
+    PledgeView,
+    Views,
+    page_path,
+    safe_href,
+    status_options,
+    verdict_labels,
+)
+
+MARKER = ".pledges-site"
+ASSETS = ("site.css", "site.js")
+MAX_ARCHIVE_BYTES = 64 * 1024 * 1024
+# The registry's names of jurisdictions are written in Chinese.
+NAME_LANGUAGE = "zh-Hans"
+
+
+class SiteError(Exception):
+    """The site cannot be written; the message is fit to show a user."""
+
+
+@dataclass
+class SiteInput:
+    ledger: Ledger
+    rows: list[Row]
+    as_of: date
+    dataset: Dataset
+    ledger_root: Path | None
+    changes: list[Change] | None  # None: the ledger is not in a git repository
+    base_url: str | None = None
+    title: str = "Pledge tracker"
+
+
+@dataclass
+class SiteSummary:
+    pages: int = 0
+    feeds: int = 0
+    archives: int = 0
+    files: list[str] = field(default_factory=list)
+
+
+def _environment() -> Any:
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    env = Environment(
+        loader=PackageLoader("pledges.present", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals["status_options"] = status_options
+    return env
+
+
+def _root_of(path: str) -> str:
+    """The way back to the site's root from a page at `path`."""
+    return "../" * path.count("/")
+
+
+class Builder:
+    def __init__(self, site: SiteInput, folder: Path) -> None:
+        self.site = site
+        self.folder = folder
+        self.env = _environment()
+        self.views = Views(site.ledger, site.rows, site.as_of)
+        self.summary = SiteSummary()
+        self.history: dict[str, list[Change]] = {}
+        for change in site.changes or []:
+            self.history.setdefault(change.pledge_id, []).append(change)
+
+    # -- output --------------------------------------------------------------------------
+    def write(self, path: str, data: str | bytes) -> None:
+        target = self.folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, str):
+            target.write_text(data, encoding="utf-8", newline="\n")
+        else:
+            target.write_bytes(data)
+        self.summary.files.append(path)
+
+    def render(self, template: str, path: str, **context: Any) -> None:
+        site = self.site
+        base = site.base_url.rstrip("/") + "/" if site.base_url else None
+        common = {
+            "root": _root_of(path),
+            "path": path,
+            "site_title": site.title,
+            "as_of": site.as_of.isoformat(),
+            "commit": site.dataset.commit,
+            "dirty": site.dataset.dirty,
+            "canonical": base + path if base else None,
+            "has_feed": site.changes is not None,
+            "verdicts": verdict_labels(),
+        }
+        text = self.env.get_template(template).render(**common, **context)
+        self.write(path, text)
+        self.summary.pages += 1
+
+    # -- pages ---------------------------------------------------------------------------
+    def build(self) -> SiteSummary:
+        rows = sort_rows(self.site.rows, "id")
+        unique: dict[str, Row] = {}
+        for row in rows:
+            unique.setdefault(row.pledge.id, row)
+        rows = list(unique.values())
+        listing = [self.views.pledge(r, full=False) for r in rows]
+        self.copy_assets()
+        self.index(rows, listing)
+        self.jurisdictions(rows, listing)
+        self.sources(rows, listing)
+        for row in rows:
+            view = self.views.pledge(row, full=True, history=self.history.get(row.pledge.id, ()))
+            self.render("pledge.html", view.path, title=view.title, pledge=view)
+        self.feeds(unique)
+        self.data()
+        self.write(MARKER, "A site built by `pledges site`; rebuilt in place.\n")
+        return self.summary
+
+    def copy_assets(self) -> None:
+        static = resources.files("pledges.present") / "static"
+        for name in ASSETS:
+            self.write(f"assets/{name}", (static / name).read_bytes())
+
+    def index(self, rows: Sequence[Row], listing: Sequence[PledgeView]) -> None:
+        ledger = self.views.ledger
+        board = self.views.board(rows, "?")
+        years = sorted({v.year for v in listing if v.year})
+        tags = sorted({t for v in listing for t in v.tags})
+        jurisdictions = [
+            (jid, ledger.jurisdictions[jid].name_en) for jid in sorted(ledger.jurisdictions)
+        ]
+        sources = [(sid, s.title_en or sid) for sid, s in sorted(self.views.sources.items())]
+        self.render(
+            "index.html",
+            "index.html",
+            title=self.site.title,
+            board=board,
+            pledges=listing,
+            filters={
+                "jurisdictions": jurisdictions,
+                "sources": sources,
+                "tags": tags,
+                "years": years,
+            },
+            tables=list(self.site.dataset.rows),
+        )
+
+    def jurisdictions(self, rows: Sequence[Row], listing: Sequence[PledgeView]) -> None:
+        ledger = self.views.ledger
+        entries = []
+        for jid in sorted(ledger.jurisdictions):
+            item = ledger.jurisdictions[jid]
+            inside = [
+                i
+                for i, r in enumerate(rows)
+                if r.pledge.jurisdiction and within(r.pledge.jurisdiction, jid)
+            ]
+            members = [rows[i] for i in inside]
+            path = page_path("jurisdictions", jid)
+            board = self.views.board(
+                members, f"{_root_of(path)}index.html?jurisdiction={quote(jid, safe='/')}&"
+            )
+            children = [
+                self.views.jurisdiction_link(c)
+                for c in sorted(ledger.jurisdictions)
+                if ledger.jurisdictions[c].parent == jid
+            ]
+            parent = self.views.jurisdiction_link(item.parent) if item.parent else None
+            self.render(
+                "group.html",
+                path,
+                title=item.name_en,
+                kind="jurisdiction",
+                heading=item.name_en,
+                original=item.name,
+                lang=NAME_LANGUAGE,
+                facts=[("Level", item.level), ("Code", item.code or "—")],
+                parent=parent,
+                children=children,
+                board=board,
+                pledges=[listing[i] for i in inside],
+                feed=self.feed_path(jid) if self.site.changes is not None else None,
+                links=[],
+            )
+            entries.append((self.views.jurisdiction_link(jid), item, board, NAME_LANGUAGE))
+        self.render(
+            "list.html",
+            "jurisdictions.html",
+            title="Jurisdictions",
+            entries=entries,
+            kind="jurisdiction",
+        )
+
+    def sources(self, rows: Sequence[Row], listing: Sequence[PledgeView]) -> None:
+        extras = source_extras(self.views.ledger)
+        entries = []
+        for sid, source in sorted(self.views.sources.items()):
+            inside = [
+                i for i, r in enumerate(rows) if r.pledge.source and r.pledge.source.id == sid
+            ]
+            path = page_path("sources", sid)
+            board = self.views.board(
+                [rows[i] for i in inside], f"{_root_of(path)}index.html?source={quote(sid)}&"
+            )
+            extra = extras.get(sid, {})
+            links = []
+            href = safe_href(source.url)
+            if href:
+                links.append(("Published at", href, source.url or href))
+            archived = self.copy_archive(sid, extra.get("archive"))
+            if archived:
+                links.append(("Archived text", archived.rsplit("/", 1)[-1], "plain text, UTF-8"))
+            sha = extra.get("sha256")
+            self.render(
+                "group.html",
+                path,
+                title=source.title_en or sid,
+                kind="source",
+                heading=source.title_en or sid,
+                original=source.title,
+                lang=extra.get("language") or "zh-Hans",
+                facts=[
+                    ("Publisher", source.publisher or "—"),
+                    ("Published", source.date.text if source.date else "—"),
+                    ("Jurisdiction", source.jurisdiction or "—"),
+                    ("Source id", sid),
+                    *([("SHA-256 of the archived text", sha)] if sha and archived else []),
+                ],
+                parent=self.views.jurisdiction_link(source.jurisdiction),
+                children=[],
+                board=board,
+                pledges=[listing[i] for i in inside],
+                feed=None,
+                links=links,
+            )
+            entries.append(
+                (self.views.source_link(source), source, board, extra.get("language") or "zh-Hans")
+            )
+        self.render("list.html", "sources.html", title="Sources", entries=entries, kind="source")
+
+    def copy_archive(self, sid: str, archive: str | None) -> str | None:
+        """Copy a source's archived text into the site; its path there, or None."""
+        root = self.site.ledger_root
+        if not archive or root is None:
+            return None
+        base = root.resolve()
+        candidate = root / archive
+        try:
+            resolved = candidate.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return None
+        if not resolved.is_relative_to(base) or candidate.is_symlink() or not resolved.is_file():
+            return None
+        if resolved.stat().st_size > MAX_ARCHIVE_BYTES:
+            return None
+        path = page_path("sources", sid)[: -len(".html")] + ".txt"
+        self.write(path, resolved.read_bytes())
+        self.summary.archives += 1
+        return path
+
+    # -- feeds and data --------------------------------------------------------------------
+    def feed_path(self, jid: str | None) -> str:
+        if jid is None:
+            return "feed.xml"
+        return page_path("feeds", jid)[: -len(".html")] + ".xml"
+
+    def feeds(self, current: dict[str, Row]) -> None:
+        changes = self.site.changes
+        if changes is None:
+            return
+        base = self.site.base_url.rstrip("/") + "/" if self.site.base_url else None
+        key = self.views.ledger.root
+
+        def make(jid: str | None, title: str, home: str, members: list[Change]) -> None:
+            path = self.feed_path(jid)
+            back = _root_of(path)
+
+            def href(target: str) -> str:
+                return base + target if base else back + target
+
+            def link_for(change: Change) -> str:
+                known = change.pledge_id in current
+                return href(page_path("pledges", change.pledge_id) if known else "index.html")
+
+            body = atom(
+                title,
+                feed_id(base, path, key),
+                href(path),
+                href(home),
+                members,
+                link_for,
+                self.site.as_of,
+            )
+            self.write(path, body)
+            self.summary.feeds += 1
+
+        make(None, f"{self.site.title}: changes", "index.html", changes)
+        for jid, item in sorted(self.views.ledger.jurisdictions.items()):
+            members = [c for c in changes if c.jurisdiction and within(c.jurisdiction, jid)]
+            make(jid, f"{item.name_en}: changes", page_path("jurisdictions", jid), members)
+
+    def data(self) -> None:
+        from pledges.present.exports import write_csv, write_json
+
+        folder = self.folder / "data"
+        written = write_csv(self.site.dataset, folder)
+        written += write_json(self.site.dataset, folder / "ledger.json")
+        self.summary.files += [p.relative_to(self.folder).as_posix() for p in written]
+
+
+def build_site(out: Path, site: SiteInput) -> SiteSummary:
+    """Build the site into OUT (see the module's docstring). Raises SiteError."""
+    if out.exists() and not out.is_dir():
+        raise SiteError(f"'{out}' is a file; the site is a directory")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise SiteError(
+            f"'{out}' is not empty and holds no site built by pledges; "
+            "choose a new or empty directory"
+        )
+    parent = out.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
+    except OSError as exc:
+        raise SiteError(f"cannot create the site beside '{out}': {exc.strerror or exc}") from exc
+    try:
+        summary = Builder(site, staging).build()
+        mask = os.umask(0o022)
+        os.umask(mask)
+        os.chmod(staging, 0o777 & ~mask)
+        old = None
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=parent))
+            os.replace(out, old / "site")
+        os.replace(staging, out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        raise SiteError(f"cannot write the site to '{out}': {exc.strerror or exc}") from exc
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return summary

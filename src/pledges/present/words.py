@@ -1,0 +1,92 @@
+"""Targets, units, figures and statuses in English words, for pages people read."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pledges.judge.status import format_number
+from pledges.model.ledger import Observation, Pledge
+from pledges.model.registries import Unit
+
+_FLOORS = {">=": "at least", ">": "more than", "<=": "at most", "<": "less than"}
+# The same bounds read as a fall, for change targets written as negative values.
+_FALLS = {">=": "at most", ">": "less than", "<=": "at least", "<": "more than"}
+
+
+def status_label(status: str) -> str:
+    return status.replace("_", " ")
+
+
+def unit_words(unit_id: str | None, units: Mapping[str, Unit]) -> str:
+    """The unit after a number: `%`, ` MW`, ` 万千瓦 (10,000 kilowatts)`."""
+    if unit_id is None:
+        return ""
+    if unit_id == "percent":
+        return "%"
+    if unit_id == "count":
+        return ""
+    if unit_id == "rank":
+        return " (rank)"
+    unit = units.get(unit_id)
+    if unit is not None and unit_id.isascii():
+        return f" {unit_id}" if len(unit_id) <= 4 else f" {unit.name_en}"
+    if unit is not None:
+        return f" {unit_id} ({unit.name_en})"
+    return f" {unit_id}"
+
+
+def amount(value: float, unit_id: str | None, units: Mapping[str, Unit]) -> str:
+    return f"{format_number(value)}{unit_words(unit_id, units)}"
+
+
+def target_words(
+    pledge: Pledge,
+    units: Mapping[str, Unit],
+    goal: float | None = None,
+    titles: Mapping[str, str] | None = None,
+) -> str:
+    """The target as a reader would say it: `at least 5%, striving for 5.5%`."""
+    target = pledge.target
+    if target is None:
+        return "no numeric target (a qualitative pledge)"
+    if target.set_by:
+        return "a target set by the higher level and not published"
+    unit = pledge.metric.unit if pledge.metric else None
+    if target.op == "between" and target.bounds:
+        low, high = target.bounds
+        return f"between {format_number(low)} and {amount(high, unit, units)}"
+    if target.ref:
+        name = (titles or {}).get(target.ref) or target.ref
+        text = f"in step with {name}"
+        if target.tolerance is not None:
+            text += f" (within {amount(target.tolerance, unit, units)})"
+        if goal is not None:
+            text += f": {amount(goal, unit, units)} for the latest period"
+        return text
+    if target.value is None or target.op is None:
+        return "an incomplete target"
+    if target.op == "about":
+        text = f"about {amount(target.value, unit, units)}"
+        if target.tolerance is not None:
+            text += f" (± {amount(target.tolerance, unit, units)})"
+        return text
+    if target.value < 0:
+        text = f"a fall of {_FALLS[target.op]} {amount(-target.value, unit, units)}"
+    else:
+        text = f"{_FLOORS[target.op]} {amount(target.value, unit, units)}"
+    if target.stretch is not None:
+        stretch = target.stretch
+        shown = amount(-stretch, unit, units) if stretch < 0 else amount(stretch, unit, units)
+        text += f", striving for {'a fall of ' if stretch < 0 else ''}{shown}"
+    return text
+
+
+def observation_words(
+    obs: Observation | None, metric_unit: str | None, units: Mapping[str, Unit]
+) -> str:
+    """`8% for 2023`, with the unit the source used."""
+    if obs is None:
+        return "none recorded"
+    value = "?" if obs.value is None else amount(obs.value, obs.unit or metric_unit, units)
+    period = obs.period.text if obs.period else "an unknown period"
+    return f"{value} for {period}"
