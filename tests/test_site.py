@@ -155,6 +155,7 @@ def test_no_inline_script_and_no_other_host(site: Path) -> None:
         links = parsed(page)
         assert all(attrs.get("src") for attrs, _ in links.scripts), page
         text = page.read_text(encoding="utf-8")
+        assert "\x00" not in text, page
         for marker in ('<link rel="stylesheet" href="http', '<script src="http', "@import"):
             assert marker not in text, page
 

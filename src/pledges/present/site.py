@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from markupsafe import Markup
+
 from pledges.history.timeline import Change
 from pledges.judge.query import Row, sort_rows
 from pledges.judge.tables import Dataset, source_extras
@@ -41,6 +43,8 @@ ASSETS = ("site.css", "site.js")
 MAX_ARCHIVE_BYTES = 64 * 1024 * 1024
 # The registry's names of jurisdictions are written in Chinese.
 NAME_LANGUAGE = "zh-Hans"
+# Stands for a page's way back to the site's root in table rows rendered once per pledge.
+ROOT_MARK = "\x00root\x00"
 
 
 class SiteError(Exception):
@@ -134,10 +138,12 @@ class Builder:
             unique.setdefault(row.pledge.id, row)
         rows = list(unique.values())
         listing = [self.views.pledge(r, full=False) for r in rows]
+        row_template = self.env.get_template("row.html")
+        self.row_html = [row_template.render(p=view, root=ROOT_MARK) for view in listing]
         self.copy_assets()
         self.index(rows, listing)
-        self.jurisdictions(rows, listing)
-        self.sources(rows, listing)
+        self.jurisdictions(rows)
+        self.sources(rows)
         for row in rows:
             view = self.views.pledge(row, full=True, history=self.history.get(row.pledge.id, ()))
             self.render("pledge.html", view.path, title=view.title, pledge=view)
@@ -150,6 +156,11 @@ class Builder:
         static = resources.files("pledges.present") / "static"
         for name in ASSETS:
             self.write(f"assets/{name}", (static / name).read_bytes())
+
+    def body(self, indices: Sequence[int], path: str) -> Markup:
+        """The table rows of some pledges, linked from a page at `path`."""
+        text = "".join(self.row_html[i] for i in indices)
+        return Markup(text.replace(ROOT_MARK, _root_of(path)))
 
     def index(self, rows: Sequence[Row], listing: Sequence[PledgeView]) -> None:
         ledger = self.views.ledger
@@ -165,7 +176,7 @@ class Builder:
             "index.html",
             title=self.site.title,
             board=board,
-            pledges=listing,
+            body=self.body(range(len(rows)), "index.html"),
             filters={
                 "jurisdictions": jurisdictions,
                 "sources": sources,
@@ -175,20 +186,21 @@ class Builder:
             tables=list(self.site.dataset.rows),
         )
 
-    def jurisdictions(self, rows: Sequence[Row], listing: Sequence[PledgeView]) -> None:
+    def jurisdictions(self, rows: Sequence[Row]) -> None:
         ledger = self.views.ledger
+        members: dict[str, list[int]] = {}
+        for i, row in enumerate(rows):
+            parts = (row.pledge.jurisdiction or "").split("/")
+            for depth in range(1, len(parts) + 1):
+                members.setdefault("/".join(parts[:depth]), []).append(i)
         entries = []
         for jid in sorted(ledger.jurisdictions):
             item = ledger.jurisdictions[jid]
-            inside = [
-                i
-                for i, r in enumerate(rows)
-                if r.pledge.jurisdiction and within(r.pledge.jurisdiction, jid)
-            ]
-            members = [rows[i] for i in inside]
+            inside = members.get(jid, [])
             path = page_path("jurisdictions", jid)
             board = self.views.board(
-                members, f"{_root_of(path)}index.html?jurisdiction={quote(jid, safe='/')}&"
+                [rows[i] for i in inside],
+                f"{_root_of(path)}index.html?jurisdiction={quote(jid, safe='/')}&",
             )
             children = [
                 self.views.jurisdiction_link(c)
@@ -208,7 +220,7 @@ class Builder:
                 parent=parent,
                 children=children,
                 board=board,
-                pledges=[listing[i] for i in inside],
+                body=self.body(inside, path),
                 feed=self.feed_path(jid) if self.site.changes is not None else None,
                 links=[],
             )
@@ -221,13 +233,15 @@ class Builder:
             kind="jurisdiction",
         )
 
-    def sources(self, rows: Sequence[Row], listing: Sequence[PledgeView]) -> None:
+    def sources(self, rows: Sequence[Row]) -> None:
         extras = source_extras(self.views.ledger)
+        members: dict[str, list[int]] = {}
+        for i, row in enumerate(rows):
+            if row.pledge.source and row.pledge.source.id:
+                members.setdefault(row.pledge.source.id, []).append(i)
         entries = []
         for sid, source in sorted(self.views.sources.items()):
-            inside = [
-                i for i, r in enumerate(rows) if r.pledge.source and r.pledge.source.id == sid
-            ]
+            inside = members.get(sid, [])
             path = page_path("sources", sid)
             board = self.views.board(
                 [rows[i] for i in inside], f"{_root_of(path)}index.html?source={quote(sid)}&"
@@ -259,7 +273,7 @@ class Builder:
                 parent=self.views.jurisdiction_link(source.jurisdiction),
                 children=[],
                 board=board,
-                pledges=[listing[i] for i in inside],
+                body=self.body(inside, path),
                 feed=None,
                 links=links,
             )
@@ -334,7 +348,7 @@ class Builder:
 
         folder = self.folder / "data"
         written = write_csv(self.site.dataset, folder)
-        written += write_json(self.site.dataset, folder / "ledger.json")
+        written += write_json(self.site.dataset, folder / "ledger.json", indent=None)
         self.summary.files += [p.relative_to(self.folder).as_posix() for p in written]
 
 

@@ -116,6 +116,12 @@ class PledgeView:
     chart: Markup | None = None
 
     @property
+    def progress_width(self) -> str:
+        """The bar's width in percent, 0 to 100."""
+        share = max(0.0, min(1.0, self.progress or 0.0))
+        return f"{share * 100:.1f}"
+
+    @property
     def progress_percent(self) -> str:
         return "" if self.progress is None else f"{self.progress * 100:.0f}%"
 
