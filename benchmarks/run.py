@@ -27,6 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "schema" / "ledger-file.schema.json"
+BUNDLED = ROOT / "ledger"
 AS_OF = "2026-01-01"
 # A reference slower than this per run is timed twice at most: its median only sets ratios.
 SLOW_REFERENCE_SECONDS = 10.0
@@ -159,6 +160,20 @@ def benchmark(ledger: Path, runs: int, work: Path) -> str:
         runs,
         prime=True,
     )
+    site = measure(
+        "pledges site (warm)",
+        [pledges, "site", str(work / "site"), *common],
+        env,
+        runs,
+        prime=True,
+    )
+    bundled = measure(
+        "pledges site, bundled ledger (warm)",
+        [pledges, "site", str(work / "bundled-site"), "--ledger", str(BUNDLED), "--as-of", AS_OF],
+        env,
+        runs,
+        prime=True,
+    )
     help_ = measure("pledges --help", [pledges, "--help"], env, runs, prime=True)
     bare = measure(
         "bare typer app --help", [sys.executable, str(app), "--help"], env, runs, prime=True
@@ -177,6 +192,8 @@ def benchmark(ledger: Path, runs: int, work: Path) -> str:
         ),
         (warm, faster(warm), "< 1 s", yes(warm.median < 1.0)),
         (listing, faster(listing), "-", "-"),
+        (site, "-", "< 60 s", yes(site.median < 60.0)),
+        (bundled, "-", "< 5 s", yes(bundled.median < 5.0)),
         (
             help_,
             f"{help_.median / bare.median:.2f}x bare typer",

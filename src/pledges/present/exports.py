@@ -89,7 +89,7 @@ def table_jsonl(table: Table, rows: list[tuple[Any, ...]]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def as_json(dataset: Dataset, *, indent: int | None = 2) -> str:
+def as_json(dataset: Dataset) -> str:
     document = {
         **metadata(dataset),
         "data": {
@@ -100,7 +100,7 @@ def as_json(dataset: Dataset, *, indent: int | None = 2) -> str:
             for t in TABLES
         },
     }
-    return json.dumps(document, ensure_ascii=False, indent=indent, allow_nan=False) + "\n"
+    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 def field_schema(table: Table) -> dict[str, Any]:
@@ -238,9 +238,9 @@ def write_jsonl(dataset: Dataset, out: Path) -> list[Path]:
     return [*written, folder / METADATA_FILE]
 
 
-def write_json(dataset: Dataset, out: Path, *, indent: int | None = 2) -> list[Path]:
+def write_json(dataset: Dataset, out: Path) -> list[Path]:
     path = _file(out)
-    write_text(path, as_json(dataset, indent=indent))
+    write_text(path, as_json(dataset))
     return [path]
 
 

@@ -203,10 +203,14 @@ class Builder:
                 f"{_root_of(path)}index.html?jurisdiction={quote(jid, safe='/')}&",
             )
             children = [
-                self.views.jurisdiction_link(c)
+                (
+                    self.views.jurisdiction_link(c),
+                    self.views.board([rows[i] for i in members.get(c, [])], "?"),
+                )
                 for c in sorted(ledger.jurisdictions)
                 if ledger.jurisdictions[c].parent == jid
             ]
+            own = [i for i in inside if rows[i].pledge.jurisdiction == jid]
             parent = self.views.jurisdiction_link(item.parent) if item.parent else None
             self.render(
                 "group.html",
@@ -220,7 +224,8 @@ class Builder:
                 parent=parent,
                 children=children,
                 board=board,
-                body=self.body(inside, path),
+                body=self.body(own, path),
+                everything=f"{_root_of(path)}index.html?jurisdiction={quote(jid, safe='/')}",
                 feed=self.feed_path(jid) if self.site.changes is not None else None,
                 links=[],
             )
@@ -274,6 +279,7 @@ class Builder:
                 children=[],
                 board=board,
                 body=self.body(inside, path),
+                everything=None,
                 feed=None,
                 links=links,
             )
@@ -344,11 +350,10 @@ class Builder:
             make(jid, f"{item.name_en}: changes", page_path("jurisdictions", jid), members)
 
     def data(self) -> None:
-        from pledges.present.exports import write_csv, write_json
+        from pledges.present.exports import write_datapackage
 
         folder = self.folder / "data"
-        written = write_csv(self.site.dataset, folder)
-        written += write_json(self.site.dataset, folder / "ledger.json", indent=None)
+        written = write_datapackage(self.site.dataset, folder)
         self.summary.files += [p.relative_to(self.folder).as_posix() for p in written]
 
 

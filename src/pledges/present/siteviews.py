@@ -106,7 +106,7 @@ class PledgeView:
     target: str
     baseline: str | None
     latest: str
-    search: str
+    metric_name: str
     stretch_met: bool
     from_baseline: bool = False
     observations: list[ObservationView] = field(default_factory=list)
@@ -203,9 +203,6 @@ class Views:
                 Observation(fig.period, fig.value, None, False, None, (), ()), unit, self.units
             )
             latest = shown + ("" if fig.final else " (interim)")
-        search = "\n".join(
-            t for t in (pledge.title, pledge.quote, pledge.id, metric.name if metric else None) if t
-        )
         view = PledgeView(
             id=pledge.id,
             path=page_path("pledges", pledge.id),
@@ -233,7 +230,7 @@ class Views:
             if pledge.baseline
             else None,
             latest=latest,
-            search=search,
+            metric_name=metric.name or "" if metric else "",
             stretch_met=evaluation.stretch_met,
             from_baseline=bool(
                 metric

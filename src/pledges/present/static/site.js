@@ -11,8 +11,17 @@
     }
     var names = ["q", "status", "jurisdiction", "tag", "source", "year", "binding"];
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    // What the search looks at, as `pledges list --search` does: title, quote, id, metric.
     var texts = rows.map(function (row) {
-      return (row.getAttribute("data-search") || "").toLowerCase();
+      var cell = row.cells[0];
+      var parts = [row.getAttribute("data-metric") || ""];
+      ["a", ".quote", ".pid"].forEach(function (selector) {
+        var found = cell.querySelector(selector);
+        if (found) {
+          parts.push(found.textContent);
+        }
+      });
+      return parts.join("\n").toLowerCase();
     });
     var shown = document.getElementById("shown");
 
