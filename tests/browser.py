@@ -56,28 +56,20 @@ class Browser:
     """One Chromium process with one page; `events` collects what the page reported."""
 
     def __init__(self, executable: str, profile: Path, *, width: int = 1280) -> None:
-        import websocket
-
         profile.mkdir(parents=True, exist_ok=True)
+        port_file = profile / "DevToolsActivePort"
+        port_file.unlink(missing_ok=True)  # a stale one names a port nobody listens on
         self.process = subprocess.Popen(
             [executable, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        port_file = profile / "DevToolsActivePort"
-        deadline = time.monotonic() + 60
-        while not port_file.exists() or not port_file.read_text().strip():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.process.kill()
-                raise BrowserError("chromium did not start its DevTools endpoint")
-            time.sleep(0.1)
-        port = int(port_file.read_text().split()[0])
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=30) as reply:
-            targets = json.loads(reply.read())
-        page = next(t for t in targets if t.get("type") == "page")
-        self.socket = websocket.create_connection(
-            page["webSocketDebuggerUrl"], timeout=60, suppress_origin=True
-        )
+        try:
+            self.socket = self._connect(port_file)
+        except Exception:
+            self.process.kill()
+            self.process.wait()
+            raise
         self.next_id = 0
         self.events: list[dict[str, Any]] = []
         for domain in ("Page", "Runtime", "Log", "Network"):
@@ -85,6 +77,22 @@ class Browser:
         self.send(
             "Emulation.setDeviceMetricsOverride",
             {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False},
+        )
+
+    def _connect(self, port_file: Path) -> Any:
+        import websocket
+
+        deadline = time.monotonic() + 60
+        while not port_file.exists() or not port_file.read_text().strip():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise BrowserError("chromium did not start its DevTools endpoint")
+            time.sleep(0.1)
+        port = int(port_file.read_text().split()[0])
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=30) as reply:
+            targets = json.loads(reply.read())
+        page = next(t for t in targets if t.get("type") == "page")
+        return websocket.create_connection(
+            page["webSocketDebuggerUrl"], timeout=60, suppress_origin=True
         )
 
     def send(self, method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
