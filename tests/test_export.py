@@ -314,3 +314,16 @@ def test_docs_describe_every_column() -> None:
         assert section, f"docs/exports.md has no section for {table.name}"
         documented = re.findall(r"^\| `([a-z0-9_]+)` \| (\w+) \|", section.group(1), re.M)
         assert documented == [(c.name, c.type) for c in table.columns], table.name
+
+
+def test_the_readme_sql_examples_run(run: Callable[..., Result]) -> None:
+    import shlex
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    examples = re.findall(r"^(pledges sql \".*?\"(?: --format \w+)?)$", readme, re.M | re.S)
+    assert len(examples) >= 2
+    for example in examples:
+        args = shlex.split(example)[1:]
+        result = run(*args, "--ledger", str(BUNDLED), "--as-of", AS_OF)
+        assert result.exit_code == 0, (example, result.stderr)
+        assert result.stdout.strip()
