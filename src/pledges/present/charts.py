@@ -67,21 +67,18 @@ def _in_unit(obs: Observation, metric_unit: str | None, units: Mapping[str, Unit
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """Round tick values covering [low, high]."""
-    if high <= low:
-        high = low + 1.0
+    """Round, increasing tick values covering [low, high]."""
+    scale = max(1.0, abs(low), abs(high))
+    if high - low < 1e-9 * scale:
+        high = low + 0.1 * scale
     raw = (high - low) / count
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    first = math.floor(low / step) * step
-    ticks = []
-    value = first
-    while value <= high + step * 1e-9:
-        ticks.append(round(value, 10))
-        value += step
-    if ticks[-1] < high:
-        ticks.append(round(value, 10))
-    return ticks
+    digits = max(0, 2 - math.floor(math.log10(step)))
+    start = math.floor(low / step)
+    ticks = [round((start + k) * step, digits) for k in range(count * 3)]
+    end = next(i for i, t in enumerate(ticks) if t >= high - step * 1e-9)
+    return ticks[: end + 1]
 
 
 @dataclass(frozen=True)
