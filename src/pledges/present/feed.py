@@ -78,7 +78,7 @@ def atom(
     ordered = sorted(
         changes, key=lambda c: (c.commit.day, c.commit.sha, c.kind, c.pledge_id), reverse=True
     )[:MAX_ENTRIES]
-    root = ET.Element(f"{{{ATOM}}}feed")
+    root = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "en"})
     ET.SubElement(root, f"{{{ATOM}}}title").text = xml_text(title)
     ET.SubElement(root, f"{{{ATOM}}}id").text = feed_identity
     updated = max((c.commit.day for c in ordered), default=fallback_updated)
