@@ -35,6 +35,9 @@ READS_LEDGER = {
     "extract",
     "accept",
     "reject",
+    "export",
+    "sql",
+    "site",
 }
 NO_LEDGER = {"rules"}
 # history judges each commit as of that commit's own date: --as-of does not apply.
@@ -54,6 +57,9 @@ ARGS = {
     "extract": ["s"],
     "accept": ["t/2023/gdp"],
     "reject": ["t/2023/gdp"],
+    "export": ["out"],
+    "sql": ["SELECT 1"],
+    "site": ["public"],
     "new": ["--file", "ledger/a.yaml", "--title", "t", "--quote", "q", "--deadline", "2023"],
 }
 

@@ -84,7 +84,11 @@ def export(
     """Export the ledger as related tables: pledges, observations, assessments, evidence,
     sources and jurisdictions (columns in docs/exports.md).
 
-    Example: pledges export data --format datapackage --as-of 2025-01-01
+    Example:
+
+    \b
+      pledges export data --format datapackage --as-of 2024-12-31
+      pledges export pledges.sqlite --format sqlite
     """
     from pledges.present.exports import ExportError
     from pledges.present.exports import export as write_export
@@ -118,9 +122,13 @@ def sql(
 ) -> None:
     """Query the ledger's tables with SQL, in an in-memory SQLite database (read only).
 
-    The tables are those of `pledges export` (docs/exports.md). Example:
+    The tables are those of `pledges export` (docs/exports.md).
 
-        pledges sql "SELECT status, count(*) AS n FROM pledges GROUP BY status"
+    Example:
+
+    \b
+      pledges sql "SELECT status, count(*) AS n FROM pledges GROUP BY status"
+      pledges sql "SELECT id, title FROM pledges WHERE status = 'missed'" --format csv
     """
     from pledges.present.sqldb import QueryError, query, result_csv, result_json
 
@@ -167,7 +175,10 @@ def site(
     jurisdiction and source, Atom feeds and data downloads. It works opened from disk
     and on any static host, and requests nothing from other hosts.
 
-    Example: pledges site public --base-url https://pledges.example.org/ --as-of 2025-01-01
+    Example:
+
+    \b
+      pledges site public --base-url https://pledges.example.org/ --as-of 2024-12-31
     """
     from pledges.history.revisions import GitError
     from pledges.history.timeline import ledger_changes
