@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 
 from pledges.judge.tables import TABLES
-from pledges.present.exports import neutralise_formula
 from tests.conftest import ROOT, Result, pledges_file
 
 BUNDLED = ROOT / "ledger"
@@ -254,23 +253,6 @@ def test_csv_cells_that_start_a_formula_are_neutralised(
     assert run("export", str(document), "--format", "json", "--ledger", str(root)).exit_code == 0
     pledge = json.loads(document.read_text(encoding="utf-8"))["data"]["pledges"][0]
     assert pledge["title"].startswith("=HYPERLINK")
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("=1+1", "'=1+1"),
-        ("+86", "'+86"),
-        ("-x", "'-x"),
-        ("@a", "'@a"),
-        ("\tx", "'\tx"),
-        ("\rx", "'\rx"),
-        ("a=b", "a=b"),
-        ("", ""),
-    ],
-)
-def test_neutralise_formula(text: str, expected: str) -> None:
-    assert neutralise_formula(text) == expected
 
 
 def test_directory_formats_refuse_a_file_and_file_formats_a_directory(

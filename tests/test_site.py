@@ -155,7 +155,7 @@ def test_no_inline_script_and_no_other_host(site: Path) -> None:
         links = parsed(page)
         assert all(attrs.get("src") for attrs, _ in links.scripts), page
         text = page.read_text(encoding="utf-8")
-        assert "\x00" not in text, page
+        assert "\ue000" not in text, page
         for marker in ('<link rel="stylesheet" href="http', '<script src="http', "@import"):
             assert marker not in text, page
 
@@ -252,7 +252,7 @@ def test_ledger_text_is_escaped_everywhere(
             "a.yaml": pledges_file(
                 """\
                 - id: test/escape
-                  title: <script>alert("t")</script> & <b>bold</b>
+                  title: <script>alert("t")</script> & <b>bold</b> "\u202egnp.exe"
                   quote: "\\"><img src=x onerror=alert(1)>"
                   deadline: 2023
                   metric: {name: </svg><script>m()</script>, unit: percent, kind: rate}
@@ -277,11 +277,14 @@ def test_ledger_text_is_escaped_everywhere(
         assert "<img src=x" not in text
         assert "<script>m()" not in text
         assert "javascript:" not in text
+        assert "\u202e" not in text
         for link in parsed(page).links:
             assert not link.lower().startswith("javascript"), page
     text = (out / "pledges" / "test" / "escape.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(&#34;t&#34;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in text
     assert "&lt;/svg&gt;&lt;script&gt;m()&lt;/script&gt;" in text
+    assert "\u202e" not in text  # the override shows as a visible escape
+    assert "&lt;b&gt;bold&lt;/b&gt; &#34;\\u202egnp.exe&#34;" in text
 
 
 # -- in the browser -----------------------------------------------------------------------

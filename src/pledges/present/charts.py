@@ -1,5 +1,6 @@
 """Inline SVG charts for the site: the status bars and a pledge's figures against its
-target. Every text from the ledger is escaped; the SVG needs no script and no font file.
+target. Every text goes through the HTML escaper (`escape/html.py`); the SVG needs no
+script and no font file.
 """
 
 from __future__ import annotations
@@ -9,11 +10,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from pledges.judge.status import Evaluation, format_number
 from pledges.model.ledger import Observation, Pledge
 from pledges.model.registries import Unit, convert
+from pledges.present.escape.html import text as escape
 from pledges.present.words import status_label, unit_words
 
 WIDTH, HEIGHT = 640, 300

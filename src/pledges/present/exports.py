@@ -21,21 +21,17 @@ from typing import Any
 
 from pledges import __version__
 from pledges.judge.tables import TABLES, Dataset, Table
+from pledges.present.escape import csv as csv_out
+from pledges.present.escape import json as json_out
 
 FORMATS = ("csv", "json", "jsonl", "datapackage", "sqlite", "parquet")
 # Formats written as one file; the others fill a directory.
 SINGLE_FILE = frozenset({"json", "sqlite"})
 METADATA_FILE = "metadata.json"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ExportError(Exception):
     """The export cannot be written; the message is fit to show a user."""
-
-
-def neutralise_formula(text: str) -> str:
-    """A CSV text cell that a spreadsheet would run as a formula gets a leading apostrophe."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def metadata(dataset: Dataset) -> dict[str, Any]:
@@ -53,7 +49,8 @@ def json_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def csv_value(value: Any, *, escape: bool = True) -> str:
+def csv_value(value: Any) -> str:
+    """One CSV cell: numbers, booleans and dates as documented, text spreadsheet-safe."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -64,8 +61,7 @@ def csv_value(value: Any, *, escape: bool = True) -> str:
         return str(value)
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value)
-    return neutralise_formula(text) if escape else text
+    return csv_out.cell(value)
 
 
 def table_csv(table: Table, rows: list[tuple[Any, ...]]) -> str:
@@ -79,10 +75,10 @@ def table_csv(table: Table, rows: list[tuple[Any, ...]]) -> str:
 
 def table_jsonl(table: Table, rows: list[tuple[Any, ...]]) -> str:
     lines = [
-        json.dumps(
+        json_out.dumps(
             {name: json_value(v) for name, v in zip(table.names, row, strict=True)},
-            ensure_ascii=False,
-            allow_nan=False,
+            indent=None,
+            compact=True,
         )
         for row in rows
     ]
@@ -100,7 +96,7 @@ def as_json(dataset: Dataset) -> str:
             for t in TABLES
         },
     }
-    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return json_out.dumps(document) + "\n"
 
 
 def field_schema(table: Table) -> dict[str, Any]:
@@ -212,7 +208,7 @@ def _file(out: Path) -> Path:
 
 
 def _write_metadata(folder: Path, dataset: Dataset) -> None:
-    text = json.dumps(metadata(dataset), ensure_ascii=False, indent=2) + "\n"
+    text = json_out.dumps(metadata(dataset)) + "\n"
     write_text(folder / METADATA_FILE, text)
 
 
@@ -251,7 +247,7 @@ def write_datapackage(dataset: Dataset, out: Path) -> list[Path]:
         path = folder / f"{table.name}.csv"
         write_text(path, table_csv(table, dataset.rows[table.name]))
         written.append(path)
-    text = json.dumps(descriptor(dataset), ensure_ascii=False, indent=2) + "\n"
+    text = json_out.dumps(descriptor(dataset)) + "\n"
     write_text(folder / "datapackage.json", text)
     return [*written, folder / "datapackage.json"]
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from pledges.history.timeline import ADDED, STATUS, Change
+from pledges.present.escape.controls import show
 from pledges.present.words import status_label
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -28,12 +29,13 @@ def feed_id(base_url: str | None, path: str, ledger_key: str) -> str:
     return uuid.uuid5(_NAMESPACE, f"feed:{ledger_key}:{path}").urn
 
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_text(text: str) -> str:
-    """Text without the characters XML 1.0 cannot hold (ElementTree escapes the rest)."""
-    return _NOT_XML.sub("", text)
+    """Text XML 1.0 can hold: controls and bidi characters shown as visible escapes, as in
+    every output, and the code points XML forbids dropped (ElementTree escapes the rest)."""
+    return _NOT_XML.sub("", show(text))
 
 
 def _stamp(day: date) -> str:

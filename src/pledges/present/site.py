@@ -28,6 +28,7 @@ from pledges.judge.query import Row, sort_rows
 from pledges.judge.tables import Dataset, source_extras
 from pledges.model.ledger import Ledger
 from pledges.model.registries import within
+from pledges.present.escape.controls import show
 from pledges.present.feed import atom, feed_id
 from pledges.present.siteviews import (
     PledgeView,
@@ -44,7 +45,7 @@ MAX_ARCHIVE_BYTES = 64 * 1024 * 1024
 # The registry's names of jurisdictions are written in Chinese.
 NAME_LANGUAGE = "zh-Hans"
 # Stands for a page's way back to the site's root in table rows rendered once per pledge.
-ROOT_MARK = "\x00root\x00"
+ROOT_MARK = "\ue000root\ue001"
 
 
 class SiteError(Exception):
@@ -77,6 +78,7 @@ def _environment() -> Any:
     env = Environment(
         loader=PackageLoader("pledges.present", "templates"),
         autoescape=True,
+        finalize=_visible_controls,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -84,6 +86,14 @@ def _environment() -> Any:
     )
     env.globals["status_options"] = status_options
     return env
+
+
+def _visible_controls(value: Any) -> Any:
+    """Ledger text with its control and bidi characters shown as visible escapes, as in
+    every output (autoescaping then escapes it for HTML); markup built here passes."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return show(value, keep="\n\r\t")
+    return value
 
 
 def _root_of(path: str) -> str:

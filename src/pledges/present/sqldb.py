@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pledges.judge.tables import TABLES, Dataset, Table
+from pledges.present.escape import json as json_out
 from pledges.present.exports import csv_value, metadata
 
 _SQL_TYPES = {
@@ -159,4 +160,4 @@ def _json_cell(value: Any) -> Any:
 def result_json(names: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     keys = unique_names(names)
     records = [{k: _json_cell(v) for k, v in zip(keys, row, strict=True)} for row in rows]
-    return json.dumps(records, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return json_out.dumps(records) + "\n"
