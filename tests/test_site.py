@@ -421,7 +421,15 @@ def test_the_index_works_from_disk(browser: Browser, site: Path) -> None:
     assert browser.errors() == []
 
 
-@pytest.mark.parametrize("page", ["index.html", "pledges/binjiang/2023/gdp-growth.html"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "index.html",
+        "pledges/binjiang/2023/gdp-growth.html",
+        "jurisdictions/cn/zhejiang/hangzhou.html",
+        "sources/xiaoshan-2023-work-report.html",
+    ],
+)
 def test_no_serious_accessibility_violations(browser: Browser, server: str, page: str) -> None:
     axe = VENDOR / "axe.min.js"
     browser.open(server + page)

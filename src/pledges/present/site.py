@@ -230,7 +230,7 @@ class Builder:
                 heading=item.name_en,
                 original=item.name,
                 lang=NAME_LANGUAGE,
-                facts=[("Level", item.level), ("Code", item.code or "—")],
+                facts=[("Level", item.level, None), ("Code", item.code or "—", None)],
                 parent=parent,
                 children=children,
                 board=board,
@@ -262,6 +262,7 @@ class Builder:
                 [rows[i] for i in inside], f"{_root_of(path)}index.html?source={quote(sid)}&"
             )
             extra = extras.get(sid, {})
+            language = extra.get("language") or NAME_LANGUAGE
             links = []
             href = safe_href(source.url)
             if href:
@@ -277,13 +278,13 @@ class Builder:
                 kind="source",
                 heading=source.title_en or sid,
                 original=source.title,
-                lang=extra.get("language") or "zh-Hans",
+                lang=language,
                 facts=[
-                    ("Publisher", source.publisher or "—"),
-                    ("Published", source.date.text if source.date else "—"),
-                    ("Jurisdiction", source.jurisdiction or "—"),
-                    ("Source id", sid),
-                    *([("SHA-256 of the archived text", sha)] if sha and archived else []),
+                    ("Publisher", source.publisher or "—", language),
+                    ("Published", source.date.text if source.date else "—", None),
+                    ("Jurisdiction id", source.jurisdiction or "—", None),
+                    ("Source id", sid, None),
+                    *([("SHA-256 of the archived text", sha, None)] if sha and archived else []),
                 ],
                 parent=self.views.jurisdiction_link(source.jurisdiction),
                 children=[],
