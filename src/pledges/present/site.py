@@ -154,8 +154,8 @@ class Builder:
         self.index(rows, listing)
         self.jurisdictions(rows)
         self.sources(rows)
-        for row in rows:
-            view = self.views.pledge(row, full=True, history=self.history.get(row.pledge.id, ()))
+        for i, row in enumerate(rows):
+            view = self.views.complete(listing[i], row, self.history.get(row.pledge.id, ()))
             self.render("pledge.html", view.path, title=view.title, pledge=view)
         self.feeds(unique)
         self.data()

@@ -239,8 +239,13 @@ class Views:
                 and pledge.baseline is not None
             ),
         )
-        if not full:
-            return view
+        return self.complete(view, row, history) if full else view
+
+    def complete(self, view: PledgeView, row: Row, history: Sequence[Change] = ()) -> PledgeView:
+        """A pledge's view with what only its own page shows: figures, evidence, chart."""
+        pledge, evaluation = row.pledge, row.evaluation
+        unit = pledge.metric.unit if pledge.metric else None
+        lang = view.lang
         ordered = sorted(pledge.progress, key=lambda o: o.period.end if o.period else date.max)
         view.observations = [self.observation(o, unit, lang) for o in ordered]
         if pledge.assessment is not None:
