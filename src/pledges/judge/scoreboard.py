@@ -182,29 +182,3 @@ def _labels(row: Row, by: str, ledger: Ledger) -> list[str]:
     jid = pledge.jurisdiction or "(no jurisdiction)"
     known = ledger.jurisdictions.get(jid)
     return [f"{known.name_en} ({jid})" if known else jid]
-
-
-# Statuses that are a verdict on delivery, and those with no verdict yet (shown apart).
-VERDICTS = ("achieved", "missed", "partly")
-NO_VERDICT_YET = ("overdue", "unrated")
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """The delivery rate: achieved pledges over pledges with a verdict."""
-
-    achieved: int
-    with_verdict: int
-    no_verdict_yet: int
-
-    @property
-    def rate(self) -> float | None:
-        return self.achieved / self.with_verdict if self.with_verdict else None
-
-
-def delivery(board: Scoreboard) -> Delivery:
-    return Delivery(
-        board.counts.get("achieved", 0),
-        sum(board.counts.get(s, 0) for s in VERDICTS),
-        sum(board.counts.get(s, 0) for s in NO_VERDICT_YET),
-    )

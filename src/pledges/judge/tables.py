@@ -8,13 +8,14 @@ with `None` for a missing value and `datetime.date` for dates.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from pledges.judge.query import Row
-from pledges.judge.status import describe_target
+from pledges.judge.status import VERDICTS, describe_target
 from pledges.model.ledger import Evidence, Ledger, Observation, Pledge
 
 TYPES = ("string", "integer", "number", "boolean", "date")
@@ -115,7 +116,7 @@ PLEDGES = Table(
         _c("metric_name", "string", "English name of the measured quantity."),
         _c("metric_unit", "string", "Unit id of the metric."),
         _c("metric_aggregate", "string", "latest or sum."),
-        _c("metric_kind", "string", "level or rate."),
+        _c("metric_kind", "string", "level, rate or flow (a sum over periods is a flow)."),
         _c("metric_better", "string", "higher, lower or empty."),
         _c("target_op", "string", ">=, >, <=, <, about or between."),
         _c("target_value", "number", "Target value (lower bound for between)."),
@@ -134,11 +135,28 @@ PLEDGES = Table(
         _c("computed_status", "string", "Status from the figures alone.", required=True),
         _c("stretch_met", "boolean", "The stretch level was met.", required=True),
         _c("explanation", "string", "Why the pledge has its status."),
+        _c(
+            "verdict",
+            "boolean",
+            "The status is a verdict: achieved, partly or missed.",
+            required=True,
+        ),
+        _c(
+            "latest_low",
+            "number",
+            "Lowest value the figure allows (bounds, approximations); empty: unbounded.",
+        ),
+        _c("latest_high", "number", "Highest value the figure allows; empty: unbounded."),
+        _c("target_relative", "boolean", "The target is relative to the pledge's baseline."),
+        _c("target_every", "string", "year, half, quarter or month for a recurring target."),
+        _c("same_as", "string", "The pledge this entry restates, counted once."),
+        _c("note", "string", "Editor's note."),
     ),
     ("id",),
     (
         ForeignKey(("jurisdiction",), "jurisdictions", ("id",)),
         ForeignKey(("source",), "sources", ("id",)),
+        ForeignKey(("same_as",), "pledges", ("id",)),
     ),
     (("status",), ("jurisdiction",), ("source",), ("deadline_date",)),
 )
@@ -162,6 +180,10 @@ OBSERVATIONS = Table(
         _c("unit", "string", "Unit id when it differs from the metric's."),
         _c("outcome", "boolean", "Reported as the final outcome.", required=True),
         _c("note", "string", "Editor's note."),
+        _c("level", "string", "The value as written, for an ordinal unit's level."),
+        _c("done", "boolean", "A milestone reported done (true) or not done (false)."),
+        _c("bound", "string", "lower: at least value; upper: at most value."),
+        _c("approx", "boolean", "The value is approximate (约, 左右).", required=True),
     ),
     ("pledge_id", "kind", "seq"),
     (ForeignKey(("pledge_id",), "pledges", ("id",)),),
@@ -208,7 +230,33 @@ EVIDENCE = Table(
     (("pledge_id",), ("source",)),
 )
 
-TABLES: tuple[Table, ...] = (JURISDICTIONS, SOURCES, PLEDGES, OBSERVATIONS, ASSESSMENTS, EVIDENCE)
+OCCURRENCES = Table(
+    "occurrences",
+    "Each period of a recurring target (`every`), judged on its own figure.",
+    (
+        _c("pledge_id", "string", "Pledge id.", required=True),
+        _c("period", "string", "The period, e.g. 2023.", required=True),
+        _c("period_start", "date", "First day of the period."),
+        _c("period_end", "date", "Last day of the period."),
+        _c("status", "string", "Status of this period.", required=True),
+        _c("value", "number", "The figure of this period, in the metric's unit."),
+        _c("final", "boolean", "Whether that figure is final."),
+        _c("explanation", "string", "Why the period has its status."),
+    ),
+    ("pledge_id", "period"),
+    (ForeignKey(("pledge_id",), "pledges", ("id",)),),
+    (("pledge_id",),),
+)
+
+TABLES: tuple[Table, ...] = (
+    JURISDICTIONS,
+    SOURCES,
+    PLEDGES,
+    OBSERVATIONS,
+    ASSESSMENTS,
+    EVIDENCE,
+    OCCURRENCES,
+)
 TABLE_NAMES = tuple(t.name for t in TABLES)
 
 Rows = dict[str, list[tuple[Any, ...]]]
@@ -331,6 +379,20 @@ def build(
         for seq, obs in enumerate(pledge.progress):
             tables["observations"].append(_observation_row(pledge, "progress", seq, obs))
             tables["evidence"] += _evidence_rows(pledge, "progress", seq, obs.evidence)
+        for occurrence in row.evaluation.occurrences:
+            fig = occurrence.figure
+            tables["occurrences"].append(
+                (
+                    pledge.id,
+                    occurrence.period.text,
+                    occurrence.period.start,
+                    occurrence.period.end,
+                    occurrence.status,
+                    fig.value if fig else None,
+                    fig.final if fig else None,
+                    occurrence.explanation,
+                )
+            )
         assessment = pledge.assessment
         if assessment is not None:
             tables["assessments"].append(
@@ -345,6 +407,7 @@ def build(
             tables["evidence"] += _evidence_rows(pledge, "assessment", 0, assessment.evidence)
     tables["observations"].sort(key=lambda r: (r[0], r[1], r[2]))
     tables["evidence"].sort(key=lambda r: (r[0], r[1], r[2], r[3]))
+    tables["occurrences"].sort(key=lambda r: (r[0], r[2] or date.min, r[1]))
     return Dataset(as_of, commit, dirty, tables)
 
 
@@ -378,7 +441,7 @@ def _pledge_row(
         metric.name if metric else None,
         metric.unit if metric else None,
         metric.aggregate if metric else None,
-        metric.kind if metric else None,
+        pledge.kind if metric else None,
         metric.better if metric else None,
         target.op if target else None,
         low,
@@ -397,7 +460,18 @@ def _pledge_row(
         evaluation.computed_status,
         evaluation.stretch_met,
         evaluation.explanation,
+        evaluation.status in VERDICTS,
+        _finite(fig.low) if fig else None,
+        _finite(fig.high) if fig else None,
+        target.relative if target else None,
+        target.every if target else None,
+        pledge.same_as,
+        pledge.note,
     )
+
+
+def _finite(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
 
 
 def _observation_row(pledge: Pledge, kind: str, seq: int, obs: Observation) -> tuple[Any, ...]:
@@ -413,6 +487,10 @@ def _observation_row(pledge: Pledge, kind: str, seq: int, obs: Observation) -> t
         obs.unit,
         obs.outcome,
         obs.note,
+        obs.level,
+        obs.done,
+        obs.bound,
+        obs.approx,
     )
 
 

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from markupsafe import Markup
 
+from pledges.judge.figures import main_window
 from pledges.judge.status import Evaluation, format_number
 from pledges.model.ledger import Observation, Pledge
 from pledges.model.registries import Unit, convert
@@ -30,29 +31,39 @@ class Bar:
     href: str
 
 
-def status_bars(bars: Sequence[Bar], title: str) -> Markup:
-    """Horizontal bars, one per status, each linking to the pledges with that status."""
+def status_bars(groups: Sequence[tuple[str, Sequence[Bar]]], title: str) -> Markup:
+    """Horizontal bars in labelled groups (verdicts, in progress, no verdict yet, ...), one
+    per status, each linking to the pledges with that status."""
     row, label_width, width = 30, 120, 600
-    height = row * len(bars) + 8
-    most = max((b.count for b in bars), default=0) or 1
+    lines = sum(len(bars) + 1 for _, bars in groups)
+    height = row * lines + 8
+    most = max((b.count for _, bars in groups for b in bars), default=0) or 1
     parts = [
         f'<svg class="status-chart" viewBox="0 0 {width} {height}" role="group" '
         f'aria-labelledby="status-chart-title" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="status-chart-title">{escape(title)}</title>',
     ]
-    for i, bar in enumerate(bars):
-        y = 4 + i * row
-        length = (width - label_width - 110) * bar.count / most
-        label = status_label(bar.status)
+    line = 0
+    for heading, bars in groups:
         parts.append(
-            f'<a href="{escape(bar.href)}" class="bar status-{escape(bar.status)}">'
-            f"<title>{escape(label)}: {bar.count} ({bar.share:.0%})</title>"
-            f'<text x="{label_width - 8}" y="{y + 19}" text-anchor="end">{escape(label)}</text>'
-            f'<rect x="{label_width}" y="{y + 4}" width="{max(length, 1):.1f}" height="20" '
-            f'rx="2"/>'
-            f'<text x="{label_width + length + 8:.1f}" y="{y + 19}">{bar.count} '
-            f"({bar.share:.0%})</text></a>"
+            f'<text class="group" x="0" y="{4 + line * row + 19}">{escape(heading)}</text>'
         )
+        line += 1
+        for bar in bars:
+            y = 4 + line * row
+            line += 1
+            length = (width - label_width - 110) * bar.count / most
+            label = status_label(bar.status)
+            parts.append(
+                f'<a href="{escape(bar.href)}" class="bar status-{escape(bar.status)}">'
+                f"<title>{escape(label)}: {bar.count} ({bar.share:.0%})</title>"
+                f'<text x="{label_width - 8}" y="{y + 19}" text-anchor="end">'
+                f"{escape(label)}</text>"
+                f'<rect x="{label_width}" y="{y + 4}" width="{max(length, 1):.1f}" height="20" '
+                f'rx="2"/>'
+                f'<text x="{label_width + length + 8:.1f}" y="{y + 19}">{bar.count} '
+                f"({bar.share:.0%})</text></a>"
+            )
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -179,11 +190,13 @@ def _frame(
     return Frame(first, last, nice_ticks(low - pad if low < 0 or not zero else 0.0, high + pad))
 
 
-def _origin(pledge: Pledge, base: Point | None, cumulative: bool) -> Point | None:
-    """Where the time-proportional path starts: the start (sums) or the baseline (levels)."""
-    if cumulative and pledge.start:
-        return Point(pledge.start.start - timedelta(days=1), 0.0, "start")
-    if pledge.metric and pledge.metric.kind == "level" and base is not None:
+def _origin(pledge: Pledge, base: Point | None) -> Point | None:
+    """Where the time-proportional path starts, as the status engine draws it: zero at the
+    start of a flow's window, the baseline of a level."""
+    if pledge.kind == "flow":
+        window = main_window(pledge)
+        return Point(window.start - timedelta(days=1), 0.0, "start") if window else None
+    if pledge.kind == "level" and base is not None:
         return base
     return None
 
@@ -200,7 +213,7 @@ def pledge_chart(
     if not points and (base is None or (goal is None and band is None)):
         return None
     deadline = pledge.deadline.end if pledge.deadline else None
-    origin = _origin(pledge, base, cumulative) if goal is not None and deadline else None
+    origin = _origin(pledge, base) if goal is not None and deadline else None
     fixed = [p for p in (base, origin) if p is not None]
     levels = [v for v in (goal, stretch) if v is not None] + list(band or ())
     frame = _frame(pledge, points, fixed, levels, cumulative)

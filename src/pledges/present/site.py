@@ -36,7 +36,6 @@ from pledges.present.siteviews import (
     page_path,
     safe_href,
     status_options,
-    verdict_labels,
 )
 
 MARKER = ".pledges-site"
@@ -134,7 +133,6 @@ class Builder:
             "dirty": site.dataset.dirty,
             "canonical": base + path if base else None,
             "has_feed": site.changes is not None,
-            "verdicts": verdict_labels(),
         }
         text = self.env.get_template(template).render(**common, **context)
         self.write(path, text)

@@ -17,13 +17,19 @@ from markupsafe import Markup
 
 from pledges.history.timeline import Change
 from pledges.judge.query import Row
-from pledges.judge.scoreboard import NO_VERDICT_YET, VERDICTS, delivery, scoreboard
-from pledges.judge.status import STATUSES, format_number
+from pledges.judge.scoreboard import scoreboard
+from pledges.judge.status import IN_PROGRESS, NO_VERDICT, STATUSES, VERDICTS, format_number
 from pledges.judge.tables import DEFAULT_LANGUAGE, source_extras
 from pledges.model.ledger import Evidence, Ledger, Observation, Source
 from pledges.model.registries import Unit
 from pledges.present.charts import Bar, pledge_chart, status_bars
-from pledges.present.words import observation_words, status_label, target_words
+from pledges.present.words import (
+    observation_words,
+    status_label,
+    target_words,
+    unit_words,
+    value_words,
+)
 
 _SEGMENT = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
@@ -113,6 +119,7 @@ class PledgeView:
     assessment: dict[str, object] | None = None
     related: list[Link] = field(default_factory=list)
     history: list[HistoryView] = field(default_factory=list)
+    occurrences: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     chart: Markup | None = None
 
     @property
@@ -126,14 +133,19 @@ class PledgeView:
         return "" if self.progress is None else f"{self.progress * 100:.0f}%"
 
 
+# status, label, count, share, binding, expected
+CountRow = tuple[str, str, int, str, int, int]
+
+
 @dataclass(frozen=True)
 class BoardView:
     total: int
     rate: str | None
-    achieved: int
     with_verdict: int
-    counts: list[tuple[str, str, int, str, int, int]]  # status, label, n, share, binding, expected
+    verdicts: list[tuple[str, int]]
+    groups: list[tuple[str, list[CountRow]]]
     no_verdict: list[tuple[str, int]]
+    restatements: int
     chart: Markup
 
 
@@ -181,10 +193,9 @@ class Views:
         return out
 
     def observation(self, obs: Observation, unit: str | None, lang: str) -> ObservationView:
-        value = "?" if obs.value is None else observation_words(obs, unit, self.units)
         return ObservationView(
             obs.period.text if obs.period else "?",
-            value.rsplit(" for ", 1)[0],
+            value_words(obs, unit, self.units),
             obs.outcome,
             obs.note,
             self.evidence(obs.evidence, lang),
@@ -261,6 +272,18 @@ class Views:
             for r in pledge.related
         ]
         view.history = [_history(c) for c in history]
+        view.occurrences = [
+            (
+                o.period.text,
+                o.status,
+                status_label(o.status),
+                "—"
+                if o.figure is None
+                else f"{format_number(o.figure.value)}{unit_words(unit, self.units)}",
+                o.explanation,
+            )
+            for o in evaluation.occurrences
+        ]
         view.chart = pledge_chart(pledge, evaluation, self.units, self.as_of)
         return view
 
@@ -268,36 +291,52 @@ class Views:
         """The scoreboard of some rows; `link` is the page a status bar links to, with a
         query string to which `status=` is appended."""
         board = scoreboard(rows)
-        share = delivery(board)
-        counts = [
-            (
-                status,
-                status_label(status),
-                n,
-                f"{board.share(status):.0%}",
-                board.binding.get(status, 0),
-                board.expected.get(status, 0),
+        groups = []
+        charted = []
+        for heading, statuses in status_groups():
+            present = [s for s in statuses if board.counts.get(s, 0)]
+            if not present:
+                continue
+            groups.append(
+                (
+                    heading,
+                    [
+                        (
+                            s,
+                            status_label(s),
+                            board.counts[s],
+                            f"{board.share(s):.0%}",
+                            board.binding.get(s, 0),
+                            board.expected.get(s, 0),
+                        )
+                        for s in present
+                    ],
+                )
             )
-            for status, n in board.counts.items()
-        ]
-        bars = [
-            Bar(status, n, board.share(status), f"{link}status={status}")
-            for status, n in board.counts.items()
-        ]
-        chart = status_bars(bars, f"Pledges by status ({board.total} in all)")
+            bars = [Bar(s, board.counts[s], board.share(s), f"{link}status={s}") for s in present]
+            charted.append((heading, bars))
+        rate = board.delivery_rate
         return BoardView(
             total=board.total,
-            rate=None if share.rate is None else f"{share.rate:.0%}",
-            achieved=share.achieved,
-            with_verdict=share.with_verdict,
-            counts=counts,
-            no_verdict=[(status_label(s), board.counts.get(s, 0)) for s in NO_VERDICT_YET],
-            chart=chart,
+            rate=None if rate is None else f"{rate:.0%}",
+            with_verdict=board.with_verdict,
+            verdicts=[(status_label(s), board.counts.get(s, 0)) for s in VERDICTS],
+            groups=groups,
+            no_verdict=[(status_label(s), board.counts.get(s, 0)) for s in NO_VERDICT],
+            restatements=board.restatements,
+            chart=status_bars(charted, f"Pledges by status ({board.total} in all)"),
         )
 
 
-def verdict_labels() -> list[str]:
-    return [status_label(s) for s in VERDICTS]
+def status_groups() -> list[tuple[str, tuple[str, ...]]]:
+    """The statuses in the groups the scoreboard keeps apart, then any others."""
+    grouped = (
+        ("Verdicts", VERDICTS),
+        ("In progress", IN_PROGRESS),
+        ("No verdict yet", NO_VERDICT),
+    )
+    rest = tuple(s for s in STATUSES if not any(s in g for _, g in grouped))
+    return [*grouped, ("Other", rest)]
 
 
 def status_options() -> list[tuple[str, str]]:

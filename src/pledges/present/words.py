@@ -84,9 +84,24 @@ def target_words(
 def observation_words(
     obs: Observation | None, metric_unit: str | None, units: Mapping[str, Unit]
 ) -> str:
-    """`8% for 2023`, with the unit the source used."""
+    """`8% for 2023`, with the unit the source used: `at least 5%` for a lower bound,
+    `about 5%` for an approximation, the level as written, `done` for a milestone."""
     if obs is None:
         return "none recorded"
-    value = "?" if obs.value is None else amount(obs.value, obs.unit or metric_unit, units)
     period = obs.period.text if obs.period else "an unknown period"
-    return f"{value} for {period}"
+    return f"{value_words(obs, metric_unit, units)} for {period}"
+
+
+def value_words(obs: Observation, metric_unit: str | None, units: Mapping[str, Unit]) -> str:
+    if obs.done is not None and obs.value is None:
+        return "done" if obs.done else "not done"
+    if obs.level is not None:
+        return obs.level
+    if obs.value is None:
+        return "?"
+    value = amount(obs.value, obs.unit or metric_unit, units)
+    if obs.bound == "lower":
+        return f"at least {value}"
+    if obs.bound == "upper":
+        return f"at most {value}"
+    return f"about {value}" if obs.approx else value
