@@ -213,10 +213,11 @@ def pledge_chart(
     if not points and (base is None or (goal is None and band is None)):
         return None
     deadline = pledge.deadline.end if pledge.deadline else None
-    origin = _origin(pledge, base) if goal is not None and deadline else None
+    recurring = bool(target and target.every)  # the target applies to each period alone
+    origin = _origin(pledge, base) if goal is not None and deadline and not recurring else None
     fixed = [p for p in (base, origin) if p is not None]
     levels = [v for v in (goal, stretch) if v is not None] + list(band or ())
-    frame = _frame(pledge, points, fixed, levels, cumulative)
+    frame = _frame(pledge, points, fixed, levels, cumulative or pledge.kind == "flow")
     x, y = frame.x, frame.y
     unit = unit_words(pledge.metric.unit if pledge.metric else None, units)
     title = f"{pledge.title or pledge.id}: figures against the target"
