@@ -232,3 +232,33 @@ def test_an_archive_outside_the_ledger_or_missing_is_not_linked(
     assert "0 archived texts" in result.stdout
     assert not (out / "sources" / "test-report.txt").exists()
     assert "Archived text" not in (out / "sources" / "test-report.html").read_text("utf-8")
+
+
+def test_a_recurring_flow_has_no_path_and_starts_at_zero(
+    ledger: Callable[..., Path], chdir_tmp: Path
+) -> None:
+    root = ledger(
+        {
+            "a.yaml": "format: 2\n"
+            + pledges_file(
+                """\
+                - id: t/yearly
+                  title: At least 2 every year
+                  quote: 每年2万人以上
+                  start: 2021
+                  deadline: 2025
+                  metric: {name: Jobs, unit: 万人, kind: flow}
+                  target: {op: ">=", value: 2, every: year}
+                  progress:
+                    - period: 2022
+                      value: 4.8
+                      evidence: [{source: test-report, quote: 据}]
+                """
+            )
+        }
+    )
+    row = evaluate_all(load(root), date(2025, 3, 1))[0]
+    assert [o.status for o in row.evaluation.occurrences][:2] == ["unreported", "achieved"]
+    svg = str(pledge_chart(row.pledge, row.evaluation, BUILTIN_UNITS, date(2025, 3, 1)))
+    assert "time-proportional path" not in svg
+    assert ">0</text>" in svg and ">-" not in svg  # the axis starts at zero

@@ -191,6 +191,14 @@ def test_a_pledge_page_in_full(site: Path) -> None:
     assert "added (achieved)" in text
 
 
+def test_a_recurring_pledge_shows_each_period(site: Path) -> None:
+    page = site / "pledges" / "xiaoshan" / "14th-fyp" / "ch11-urban-jobs-yearly.html"
+    text = page.read_text(encoding="utf-8")
+    assert '<h2 id="periods-heading">Each period</h2>' in text
+    assert "<tr><td>2022</td><td>4.8 万人 (10,000 persons)</td>" in text
+    assert "time-proportional path" not in text
+
+
 def test_status_history_and_feeds_come_from_git(site: Path) -> None:
     feed = ET.parse(site / "feed.xml").getroot()
     entries = feed.findall(f"{ATOM}entry")
