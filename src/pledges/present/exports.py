@@ -9,6 +9,7 @@ metadata. Files are written to a temporary name beside the target and renamed in
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
@@ -61,7 +62,13 @@ def csv_value(value: Any) -> str:
         return str(value)
     if isinstance(value, date):
         return value.isoformat()
-    return csv_out.cell(value)
+    return _text_cell(str(value))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _text_cell(text: str) -> str:
+    # Tables repeat most of their text (statuses, ids, units): escape each text once.
+    return csv_out.cell(text)
 
 
 def table_csv(table: Table, rows: list[tuple[Any, ...]]) -> str:

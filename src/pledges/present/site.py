@@ -90,9 +90,11 @@ def _environment() -> Any:
 def _visible_controls(value: Any) -> Any:
     """Ledger text with its control and bidi characters shown as visible escapes, as in
     every output (autoescaping then escapes it for HTML); markup built here passes."""
-    if isinstance(value, str) and not isinstance(value, Markup):
-        return show(value, keep="\n\r\t")
-    return value
+    if not isinstance(value, str) or isinstance(value, Markup):
+        return value
+    if value.isascii() and value.isprintable():
+        return value  # printable ASCII holds no control or bidi character
+    return show(value, keep="\n\r\t")
 
 
 def _root_of(path: str) -> str:
