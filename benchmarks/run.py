@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,12 +89,16 @@ def measure(
     *,
     prime: bool = False,
     slow_limit: float | None = None,
+    before: Callable[[], None] | None = None,
 ) -> Timing:
+    """Median of `runs` runs; `before` runs (untimed) before each of them."""
     if prime:
         run_once(command, env)
     seconds: list[float] = []
     code = 0
     for _ in range(runs):
+        if before is not None:
+            before()
         elapsed, code = run_once(command, env)
         seconds.append(elapsed)
         if slow_limit is not None and elapsed > slow_limit and len(seconds) >= 2:
@@ -160,12 +164,14 @@ def benchmark(ledger: Path, runs: int, work: Path) -> str:
         runs,
         prime=True,
     )
+    # Each site run builds a new site: every page written, none left from the run before.
     site = measure(
         "pledges site (warm)",
         [pledges, "site", str(work / "site"), *common],
         env,
         runs,
         prime=True,
+        before=lambda: shutil.rmtree(work / "site", ignore_errors=True),
     )
     bundled = measure(
         "pledges site, bundled ledger (warm)",
@@ -173,6 +179,7 @@ def benchmark(ledger: Path, runs: int, work: Path) -> str:
         env,
         runs,
         prime=True,
+        before=lambda: shutil.rmtree(work / "bundled-site", ignore_errors=True),
     )
     help_ = measure("pledges --help", [pledges, "--help"], env, runs, prime=True)
     bare = measure(

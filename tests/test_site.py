@@ -234,9 +234,22 @@ def test_rebuilding_replaces_a_site_but_never_other_folders(
     out = tmp_path / "site"
     assert run("site", str(out), "--ledger", ledger, "--as-of", AS_OF).exit_code == 0
     (out / "pledges" / "stale.html").write_text("old", encoding="utf-8")
+    (out / "pledges" / "gone").mkdir()
+    (out / "pledges" / "gone" / "page.html").write_text("old", encoding="utf-8")
+    index = out / "index.html"
+    os.utime(index, (1_000_000_000, 1_000_000_000))
+    outside = tmp_path / "outside.txt"
+    outside.write_text("mine", encoding="utf-8")
+    (out / "sources.html").unlink()
+    (out / "sources.html").symlink_to(outside)
     result = run("site", str(out), "--ledger", ledger, "--as-of", AS_OF)
     assert result.exit_code == 0
     assert not (out / "pledges" / "stale.html").exists()
+    assert not (out / "pledges" / "gone").exists()
+    assert index.stat().st_mtime == 1_000_000_000  # unchanged, so not rewritten
+    assert outside.read_text(encoding="utf-8") == "mine"  # never written through a link
+    assert not (out / "sources.html").is_symlink()
+    assert "<h1>Sources</h1>" in (out / "sources.html").read_text(encoding="utf-8")
     assert "no git history" in result.stdout
     other = tmp_path / "documents"
     other.mkdir()

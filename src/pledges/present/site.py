@@ -2,17 +2,18 @@
 
 Pages are rendered by Jinja2 with autoescaping from the templates shipped in
 `present/templates/`; the stylesheet and the filter script are copied from
-`present/static/`. No page requests anything from another host. The site is built in a
-temporary folder beside OUT and then put in its place, so a failed build leaves the old
-site as it was; OUT must be missing, empty, or a site built earlier (it then holds the
-marker file `.pledges-site`).
+`present/static/`. No page requests anything from another host.
+
+OUT must be missing, empty, or a site built earlier (it then holds the marker file
+`.pledges-site`). A site is rebuilt in place: a file whose content is unchanged is not
+rewritten (so its modification time stays, and a sync to a host sends only what
+changed), and files the new build did not write, such as pages of removed pledges, are
+deleted.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -115,13 +116,15 @@ class Builder:
 
     # -- output --------------------------------------------------------------------------
     def write(self, path: str, data: str | bytes) -> None:
+        """Write one file of the site, unless it already holds exactly this content."""
+        content = data.encode("utf-8") if isinstance(data, str) else data
         target = self.folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, str):
-            target.write_text(data, encoding="utf-8", newline="\n")
-        else:
-            target.write_bytes(data)
         self.summary.files.append(path)
+        same_size = target.is_file() and target.stat().st_size == len(content)
+        if same_size and target.read_bytes() == content:
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
 
     def render(self, template: str, path: str, **context: Any) -> None:
         site = self.site
@@ -159,7 +162,6 @@ class Builder:
             self.render("pledge.html", view.path, title=view.title, pledge=view)
         self.feeds(unique)
         self.data()
-        self.write(MARKER, "A site built by `pledges site`; rebuilt in place.\n")
         return self.summary
 
     def copy_assets(self) -> None:
@@ -377,27 +379,37 @@ def build_site(out: Path, site: SiteInput) -> SiteSummary:
             f"'{out}' is not empty and holds no site built by pledges; "
             "choose a new or empty directory"
         )
-    parent = out.resolve().parent
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
-    except OSError as exc:
-        raise SiteError(f"cannot create the site beside '{out}': {exc.strerror or exc}") from exc
-    try:
-        summary = Builder(site, staging).build()
-        mask = os.umask(0o022)
-        os.umask(mask)
-        os.chmod(staging, 0o777 & ~mask)
-        old = None
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=parent))
-            os.replace(out, old / "site")
-        os.replace(staging, out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        out.mkdir(parents=True, exist_ok=True)
+        _drop_links(out)
+        builder = Builder(site, out)
+        builder.write(MARKER, "A site built by `pledges site`; rebuilt in place.\n")
+        summary = builder.build()
+        _remove_stale(out, set(summary.files))
     except OSError as exc:
         raise SiteError(f"cannot write the site to '{out}': {exc.strerror or exc}") from exc
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
     return summary
+
+
+def _drop_links(out: Path) -> None:
+    """Remove symbolic links inside the site, so no write goes through one elsewhere."""
+    for folder, dirs, files in os.walk(out):
+        here = Path(folder)
+        for name in [*dirs, *files]:
+            if (here / name).is_symlink():
+                (here / name).unlink()
+        dirs[:] = [d for d in dirs if (here / d).is_dir()]
+
+
+def _remove_stale(out: Path, written: set[str]) -> None:
+    """Delete what an earlier build left that this one did not write, then empty folders."""
+    for folder, dirs, files in os.walk(out, topdown=False):
+        here = Path(folder)
+        for name in files:
+            path = here / name
+            if path.relative_to(out).as_posix() not in written:
+                path.unlink()
+        for name in dirs:
+            path = here / name
+            if path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
+                path.rmdir()
