@@ -309,3 +309,15 @@ def test_the_readme_sql_examples_run(run: Callable[..., Result]) -> None:
         result = run(*args, "--ledger", str(BUNDLED), "--as-of", AS_OF)
         assert result.exit_code == 0, (example, result.stderr)
         assert result.stdout.strip()
+
+
+def test_a_file_that_cannot_be_loaded_is_named_and_exits_3(
+    run: Callable[..., Result], ledger: Callable[..., Path], tmp_path: Path
+) -> None:
+    body = "- id: t/a\n  title: T\n  quote: 据\n  deadline: 2023\n"
+    root = ledger({"a.yaml": pledges_file(body), "b.yaml": "pledges: [\n"})
+    out = tmp_path / "a.json"
+    result = run("export", str(out), "--format", "json", "--ledger", str(root))
+    assert result.exit_code == 3
+    assert "b.yaml could not be loaded, so its pledges are left out" in result.stderr
+    assert [p["id"] for p in json.loads(out.read_text("utf-8"))["data"]["pledges"]] == ["t/a"]
