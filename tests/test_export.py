@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from pledges.judge.tables import TABLES
+from pledges.judge.columns import TABLES
 from tests.conftest import ROOT, Result, pledges_file
 
 BUNDLED = ROOT / "ledger"

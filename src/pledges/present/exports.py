@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from pledges import __version__
-from pledges.judge.tables import TABLES, Dataset, Table
+from pledges.judge.columns import TABLES, Table
+from pledges.judge.tables import Dataset
 from pledges.present.escape import csv as csv_out
 from pledges.present.escape import json as json_out
 

@@ -17,7 +17,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pledges.judge.tables import TABLES, Dataset, Table
+from pledges.judge.columns import TABLES, Table
+from pledges.judge.tables import Dataset
 from pledges.present.escape import json as json_out
 from pledges.present.exports import csv_value, metadata
 
