@@ -262,3 +262,50 @@ def test_a_recurring_flow_has_no_path_and_starts_at_zero(
     svg = str(pledge_chart(row.pledge, row.evaluation, BUILTIN_UNITS, date(2025, 3, 1)))
     assert "time-proportional path" not in svg
     assert ">0</text>" in svg and ">-" not in svg  # the axis starts at zero
+
+
+def test_v2_targets_in_words(ledger: Callable[..., Path], chdir_tmp: Path) -> None:
+    root = ledger(
+        {
+            "a.yaml": "format: 2\n"
+            + pledges_file(
+                """\
+                - id: t/gdp
+                  title: GDP growth
+                  quote: 增长5%
+                  deadline: 2023
+                  metric: {name: GDP growth, unit: percent, kind: rate}
+                  target: {op: ">=", value: 5}
+                - id: t/income
+                  title: Income in step
+                  quote: 与经济增长同步
+                  deadline: 2023
+                  metric: {name: Income growth, unit: percent, kind: rate}
+                  target: {op: ">=", ref: t/gdp}
+                - id: t/bridge
+                  title: Open the bridge
+                  quote: 建成大桥
+                  deadline: 2023-08
+                  target: {op: done}
+                - id: t/jobs
+                  title: Jobs every year
+                  quote: 每年新增就业2万人以上
+                  start: 2021
+                  deadline: 2025
+                  metric: {name: Jobs, unit: 万人, kind: flow}
+                  target: {op: ">=", value: 2, every: year}
+                """
+            )
+        }
+    )
+    result = load(root)
+    words = {
+        r.pledge.id: target_words(r.pledge, BUILTIN_UNITS, None, {"t/gdp": "GDP growth"})
+        for r in evaluate_all(result, date(2024, 1, 1))
+    }
+    assert words == {
+        "t/gdp": "at least 5%",
+        "t/income": "at least as much as GDP growth",
+        "t/bridge": "done by 2023-08",
+        "t/jobs": "at least 2 万人 (10,000 persons) every year",
+    }

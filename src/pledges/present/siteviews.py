@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 
 from pledges.history.timeline import Change
+from pledges.judge.detail import figure_words
 from pledges.judge.query import Row
 from pledges.judge.scoreboard import scoreboard
 from pledges.judge.status import IN_PROGRESS, NO_VERDICT, STATUSES, VERDICTS, format_number
@@ -210,9 +211,8 @@ class Views:
         fig = evaluation.figure
         latest = "no figure yet"
         if fig is not None:
-            shown = observation_words(
-                Observation(fig.period, fig.value, None, False, None, (), ()), unit, self.units
-            )
+            # the figure in the words `list` and `show` use: `8%`, `above 900 亿元`
+            shown = f"{figure_words(row)} for {fig.period.text}"
             latest = shown + ("" if fig.final else " (interim)")
         view = PledgeView(
             id=pledge.id,

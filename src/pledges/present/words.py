@@ -11,6 +11,19 @@ from pledges.model.registries import Unit
 _FLOORS = {">=": "at least", ">": "more than", "<=": "at most", "<": "less than"}
 # The same bounds read as a fall, for change targets written as negative values.
 _FALLS = {">=": "at most", ">": "less than", "<=": "at least", "<": "more than"}
+_REF_WORDS = {
+    ">=": "at least as much as",
+    ">": "more than",
+    "<=": "at most as much as",
+    "<": "less than",
+    "about": "in step with",
+}
+_EVERY = {
+    "year": "every year",
+    "half": "every half-year",
+    "quarter": "every quarter",
+    "month": "every month",
+}
 
 
 def status_label(status: str) -> str:
@@ -45,25 +58,39 @@ def target_words(
     goal: float | None = None,
     titles: Mapping[str, str] | None = None,
 ) -> str:
-    """The target as a reader would say it: `at least 5%, striving for 5.5%`."""
+    """The target as a reader would say it: `at least 5%, striving for 5.5%`, `at least 2
+    万人 (10,000 persons) every year`, `done by 2023-08`."""
+    text = _target_words(pledge, units, goal, titles)
+    every = pledge.target.every if pledge.target else None
+    return f"{text} {_EVERY.get(every, 'every ' + every)}" if every else text
+
+
+def _target_words(
+    pledge: Pledge,
+    units: Mapping[str, Unit],
+    goal: float | None,
+    titles: Mapping[str, str] | None,
+) -> str:
     target = pledge.target
     if target is None:
         return "no numeric target (a qualitative pledge)"
     if target.set_by:
         return "a target set by the higher level and not published"
+    if target.milestone and pledge.deadline is not None:
+        return f"done by {pledge.deadline.text}"
     unit = pledge.metric.unit if pledge.metric else None
     if target.op == "between" and target.bounds:
         low, high = target.bounds
         return f"between {format_number(low)} and {amount(high, unit, units)}"
     if target.ref:
         name = (titles or {}).get(target.ref) or target.ref
-        text = f"in step with {name}"
+        text = _REF_WORDS.get(target.op or "about", "in step with") + f" {name}"
         if target.tolerance is not None:
             text += f" (within {amount(target.tolerance, unit, units)})"
         if goal is not None:
             text += f": {amount(goal, unit, units)} for the latest period"
         return text
-    if target.value is None or target.op is None:
+    if target.value is None or (target.op not in _FLOORS and target.op != "about"):
         return "an incomplete target"
     if target.op == "about":
         text = f"about {amount(target.value, unit, units)}"
