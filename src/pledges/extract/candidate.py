@@ -41,6 +41,7 @@ class Candidate:
     binding: bool | None = None
     tags: list[str] = field(default_factory=list)
     made: str | None = None
+    first_period: int | None = None  # `start` of a recurring target
 
     def entry(self) -> dict[str, Any]:
         """The candidate in the shape of a ledger pledge (format v2), plus its provenance."""
@@ -50,6 +51,8 @@ class Candidate:
         }
         if self.made:
             item["made"] = self.made
+        if self.first_period is not None:
+            item["start"] = self.first_period
         item["deadline"] = self.deadline
         if self.every:
             item["every"] = self.every

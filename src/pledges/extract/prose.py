@@ -122,6 +122,14 @@ def kind_of(
     return "flow" if rules.FLOW.search(before) or unit in rules.FLOW_UNITS else "level"
 
 
+def _first_period(every: str | None, due: str | int, ctx: DocumentContext) -> int | None:
+    """A recurring target runs from the plan's first year, else from its deadline's year."""
+    if every is None:
+        return None
+    year = int(str(due)[:4])
+    return ctx.plan_start if ctx.plan_start and ctx.plan_start <= year else year
+
+
 def every_of(prefix: str) -> str | None:
     for word, value in rules.EVERY:
         if word in prefix:
@@ -206,7 +214,7 @@ def from_prose(
             unit = fig.unit
             if fig.unit == "count" and "万" in text.simp[fig.start : fig.end]:
                 unit = "万个"
-            every = every_of(prefix)
+            every = every_of(before)
             kind = kind_of(before, name, unit, plan=ctx.plan_end is not None, every=every)
             score = 0.8 if cue != "floor" else 0.6
             found.append(
@@ -223,6 +231,7 @@ def from_prose(
                     rule=f"{rule};deadline:{how}",
                     score=score,
                     every=every,
+                    first_period=_first_period(every, due, ctx),
                     tags=tags_for(clause),
                 )
             )
