@@ -2,7 +2,9 @@
 
     python benchmarks/gen_ledger.py OUT N [--files F] [--seed S] [--seeds DIR|none]
 
-Writes OUT/jurisdictions.yaml and N pledges spread over F ledger files under OUT/cn/.
+Writes OUT/jurisdictions.yaml and N pledges spread over F ledger files under OUT/cn/,
+and for each file's source an archived text under OUT/sources/ holding every quote that
+cites it, one a line, so that lint verifies every quote as it does in a real ledger.
 The same arguments (and the same seed texts) give byte-identical output: every choice
 comes from one random.Random(seed), and nothing depends on hash order or the clock.
 The ledger is meant to lint clean, so the values are plausible but every rule that
@@ -13,6 +15,7 @@ The metrics it draws from are listed in metrics.yaml beside this script.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import random
@@ -458,6 +461,9 @@ SOURCE_TITLES = {
 }
 
 
+SHA_PLACEHOLDER = "<sha256 of the archive of "
+
+
 class FileWriter:
     """Writes one ledger file; `lines` collects its text."""
 
@@ -485,6 +491,12 @@ class FileWriter:
                 core = f"{self.rng.choice(self.gen.fragments)}，{core}"
         return core
 
+    def own_quote(self, core: str) -> str:
+        """A pledge's quote, which its file's source must hold."""
+        text = self.quote(core)
+        self.gen.quoted.setdefault(self.plan.source_id, []).append(text)
+        return text
+
     def evidence_source(self) -> str:
         """Usually the file's own source; sometimes a later report of the same district."""
         siblings = self.gen.by_district[self.plan.district.slug]
@@ -496,7 +508,8 @@ class FileWriter:
         items = 2 if self.rng.random() < 0.3 else 1
         self.lines.append(f"{indent}evidence:")
         for _ in range(items):
-            quote = scalar(self.quote(core, 0.7))
+            text = self.quote(core, 0.7)
+            quote = scalar(text)
             if self.rng.random() < 0.1:
                 slug = self.plan.district.slug
                 year = self.plan.year + self.rng.randint(0, 1)
@@ -509,8 +522,10 @@ class FileWriter:
                     f"{indent}    quote: {quote}",
                 ]
             else:
+                source = self.evidence_source()
+                self.gen.quoted.setdefault(source, []).append(text)
                 self.lines += [
-                    f"{indent}  - source: {self.evidence_source()}",
+                    f"{indent}  - source: {source}",
                     f"{indent}    quote: {quote}",
                 ]
 
@@ -540,6 +555,8 @@ class FileWriter:
             f"  date: {period(self.made)}",
             f"  url: https://www.{district.slug}.gov.cn/art/{plan.year}/{self.rng.randint(1, 3)}"
             f"/{self.rng.randint(1, 28)}/art_{self.rng.randint(1000, 99999)}.html",
+            f"  archive: sources/{plan.source_id}.txt",
+            f"  sha256: {SHA_PLACEHOLDER}{plan.source_id}",
             "  language: zh-Hans",
         ]
         if self.rng.random() < 0.5:
@@ -607,7 +624,7 @@ class FileWriter:
             "",
             f"  - id: {pledge_id}",
             f"    title: {scalar(title)}",
-            f"    quote: {scalar(self.quote(core))}",
+            f"    quote: {scalar(self.own_quote(core))}",
         ]
         if made is not None:
             lines.append(f"    made: {made}")
@@ -902,7 +919,7 @@ class FileWriter:
             "",
             f"  - id: {pledge_id}",
             f"    title: {scalar(f'{title} by {self.deadline_year}')}",
-            f"    quote: {scalar(self.quote(zh))}",
+            f"    quote: {scalar(self.own_quote(zh))}",
             f"    deadline: {self.deadline_year}",
             f"    tags: [{', '.join(tags)}]",
         ]
@@ -929,6 +946,7 @@ class Generator:
         self.pledge_ids: set[str] = set()
         self.by_metric: dict[tuple[str, str], list[tuple[str, int]]] = {}
         self.by_district: dict[str, list[str]] = {}
+        self.quoted: dict[str, list[str]] = {}  # source id -> the quotes citing it
 
     def run(self, out: Path, pledges: int, files: int) -> None:
         plans = plan_files(self.rng, files)
@@ -937,11 +955,28 @@ class Generator:
         out.mkdir(parents=True, exist_ok=True)
         (out / "jurisdictions.yaml").write_text(jurisdictions_text(plans), encoding="utf-8")
         base, extra = divmod(pledges, files)
-        for index, plan in enumerate(plans):
+        texts = [
+            FileWriter(self, plan, base + (1 if index < extra else 0)).write()
+            for index, plan in enumerate(plans)
+        ]
+        digests = self.write_archives(out / "sources", [plan.source_id for plan in plans])
+        for plan, text in zip(plans, texts, strict=True):
             path = out / plan.path
             path.parent.mkdir(parents=True, exist_ok=True)
-            text = FileWriter(self, plan, base + (1 if index < extra else 0)).write()
+            text = text.replace(SHA_PLACEHOLDER + plan.source_id, digests[plan.source_id], 1)
             path.write_text(text, encoding="utf-8")
+
+    def write_archives(self, folder: Path, source_ids: list[str]) -> dict[str, str]:
+        """A synthetic source text per source: every quote citing it, one a line."""
+        folder.mkdir(parents=True, exist_ok=True)
+        digests = {}
+        for source_id in source_ids:
+            quotes = dict.fromkeys(self.quoted.get(source_id, []))
+            header = "Synthetic source text generated by benchmarks/gen_ledger.py; not a real source."
+            data = "\n".join([header, *quotes]).encode("utf-8") + b"\n"
+            (folder / f"{source_id}.txt").write_bytes(data)
+            digests[source_id] = hashlib.sha256(data).hexdigest()
+        return digests
 
 
 def jurisdictions_text(plans: list[FilePlan]) -> str:

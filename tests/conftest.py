@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import hashlib
 import os
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from pledges.cli.common import app
@@ -143,3 +146,40 @@ def done_obs(period: str, done: bool = True) -> str:
         f"    - period: {period}\n      done: {'true' if done else 'false'}\n"
         "      evidence: [{source: test-report, quote: 据}]\n"
     )
+
+
+def _quotes_by_source(node: Any, own: str, found: dict[str, list[str]]) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _quotes_by_source(item, own, found)
+    elif isinstance(node, dict):
+        quote = node.get("quote")
+        if isinstance(quote, str) and ("source" in node or "url" not in node):
+            found.setdefault(str(node.get("source", own)), []).append(quote)
+        for key, value in node.items():
+            if key != "quote":
+                _quotes_by_source(value, own, found)
+
+
+def archive_sources(root: Path, also: Sequence[str] = ()) -> None:
+    """Archive the source of every ledger file under `root` as a ledger that verifies its
+    quotes does: `sources/<id>.txt` holds each quote citing the source (and the quotes
+    `also`), one a line, and `archive` and `sha256` follow the source's `id` line (two
+    lines more in the file)."""
+    files = [p for p in sorted(root.rglob("*.yaml")) if p.parent != root]
+    found: dict[str, list[str]] = {}
+    ids: dict[Path, str] = {}
+    for path in files:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        ids[path] = data["source"]["id"]
+        _quotes_by_source(data.get("pledges"), ids[path], found)
+    (root / "sources").mkdir(exist_ok=True)
+    for path, source_id in ids.items():
+        archive = root / "sources" / f"{source_id}.txt"
+        quotes = [*found.get(source_id, []), *also]
+        archive.write_text("".join(q + "\n" for q in quotes), encoding="utf-8")
+        digest = hashlib.sha256(archive.read_bytes()).hexdigest()
+        text = path.read_text(encoding="utf-8")
+        line = f"  id: {source_id}\n"
+        added = f"  archive: sources/{source_id}.txt\n  sha256: {digest}\n"
+        path.write_text(text.replace(line, line + added, 1), encoding="utf-8")

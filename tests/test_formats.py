@@ -23,6 +23,7 @@ from pledges.present.formats import (
     to_markdown,
     to_sarif,
 )
+from tests.conftest import archive_sources
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -273,6 +274,7 @@ def _ledger(root: Path, jurisdiction: str) -> None:
     (root / "ledger" / "cn" / "plan.yaml").write_text(
         GOOD_LEDGER.format(jurisdiction=jurisdiction), encoding="utf-8"
     )
+    archive_sources(root / "ledger")
 
 
 def test_lint_format_sarif_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -289,7 +291,7 @@ def test_lint_format_sarif_end_to_end(tmp_path: Path, monkeypatch: pytest.Monkey
     assert found["message"]["text"].startswith("unknown jurisdiction 'cn/atlantis'")
     assert found["locations"][0]["physicalLocation"] == {
         "artifactLocation": {"uri": "ledger/cn/plan.yaml"},
-        "region": {"startLine": 6, "startColumn": 17},
+        "region": {"startLine": 8, "startColumn": 17},
     }
 
 
@@ -316,9 +318,9 @@ def test_lint_format_markdown_end_to_end(tmp_path: Path, monkeypatch: pytest.Mon
         "| file | line | code | severity | message |",
         "| --- | ---: | --- | --- | --- |",
     ]
-    assert lines[6].startswith("| ledger/cn/plan.yaml | 14 | PL104 | error | ")
+    assert lines[6].startswith("| ledger/cn/plan.yaml | 16 | PL104 | error | ")
     assert lines[7] == (
-        "| ledger/cn/plan.yaml | 14 | PL214 | error | unknown tag '\\*x\\|y\\*' "
+        "| ledger/cn/plan.yaml | 16 | PL214 | error | unknown tag '\\*x\\|y\\*' "
         "(see the tag vocabulary in docs/ledger-format.md) |"
     )
 

@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.conftest import archive_sources
+
 REPO = Path(__file__).resolve().parent.parent
 WORKFLOW = REPO / ".github" / "workflows" / "ledger.yml"
 ACTION = REPO / "action.yml"
@@ -245,6 +247,8 @@ def _write_ledger(root: Path, jurisdiction: str = "cn/zhejiang", extra: str = ""
     shutil.copy(REPO / "ledger" / "jurisdictions.yaml", ledger / "jurisdictions.yaml")
     plan = ledger / "cn" / "plan.yaml"
     plan.write_text(GOOD_FILE.format(jurisdiction=jurisdiction) + extra, encoding="utf-8")
+    # the source text also holds the quote of the pledge a later commit adds
+    archive_sources(ledger, also=["城镇新增就业1万人以上"])
     return ledger
 
 

@@ -75,13 +75,14 @@ def lint(
       pledges lint --strict
       pledges lint ledger/cn/zhejiang --format json --as-of 2024-12-31
     """
-    from pledges.check.lint import lint as run_lint
+    from pledges.check.lint import lint_report
     from pledges.present.terminal import print_diagnostics
 
     when = as_of_date(as_of)
     with reporter() as progress:
         result = load_ledger(ledger, paths, no_cache=no_cache, progress=progress)
-        diagnostics = run_lint(result, when, progress.phase("checking rules"))
+        report = lint_report(result, when, progress.phase("checking rules"))
+    diagnostics = report.diagnostics
     if base is not None:
         from pledges.check.pr import pr_lint
         from pledges.history.revisions import GitError
@@ -91,7 +92,7 @@ def lint(
         except GitError as exc:
             fail(str(exc))
     github = output_format is LintFormat.github
-    print_diagnostics(stdout(commands=github), diagnostics, output_format.value)
+    print_diagnostics(stdout(commands=github), diagnostics, output_format.value, report.counts)
     if result.unreadable:
         raise typer.Exit(EXIT_UNREADABLE)
     failing = [d for d in diagnostics if strict or d.severity == "error"]

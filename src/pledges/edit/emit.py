@@ -41,6 +41,10 @@ SOURCE_KEYS = (
     "jurisdiction",
     "date",
     "url",
+    "archive_url",
+    "archive",
+    "sha256",
+    "retrieved",
     "language",
     "note",
 )

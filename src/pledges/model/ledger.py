@@ -92,6 +92,11 @@ class Source:
     date: Period | None
     url: str | None
     file: str
+    language: str | None = None
+    archive: str | None = None  # path of the archived text, relative to the ledger root
+    sha256: str | None = None
+    retrieved: Period | None = None
+    archive_url: str | None = None
 
 
 @dataclass
@@ -324,6 +329,11 @@ def build_source(data: Any, file: str) -> Source | None:
         date=_period(item.get("date")),
         url=_str(item.get("url")),
         file=file,
+        language=_str(item.get("language")),
+        archive=_str(item.get("archive")),
+        sha256=_str(item.get("sha256")),
+        retrieved=_period(item.get("retrieved")),
+        archive_url=_str(item.get("archive_url")),
     )
 
 

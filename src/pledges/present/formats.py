@@ -84,8 +84,12 @@ def to_github(diagnostic: Diagnostic) -> str:
     return github.command(_level(diagnostic.severity), properties, _message(diagnostic))
 
 
-def to_json(diagnostics: Sequence[Diagnostic]) -> str:
-    """The findings and their totals as versioned JSON; every value kept exactly."""
+def to_json(diagnostics: Sequence[Diagnostic], quotes: dict[str, int] | None = None) -> str:
+    """The findings and their totals as versioned JSON; every value kept exactly. The
+    summary has the quote tallies of the run under `quotes` when it counted any."""
+    summary: dict[str, object] = dict(summarize(diagnostics))
+    if quotes is not None:
+        summary["quotes"] = quotes
     payload = {
         "version": JSON_FORMAT_VERSION,
         "diagnostics": [
@@ -101,7 +105,7 @@ def to_json(diagnostics: Sequence[Diagnostic]) -> str:
             }
             for d in diagnostics
         ],
-        "summary": summarize(diagnostics),
+        "summary": summary,
     }
     return json_out.dumps(payload)
 

@@ -27,38 +27,41 @@ def _unreadable(name: str, message: str, line: int = 1, column: int = 1) -> Diag
     return Diagnostic(name, line, column, "PL001", Severity.ERROR, message)
 
 
-def read_raw(path: Path, name: str) -> RawFile | Diagnostic:
-    """Read a file's bytes, refusing what is not a plain, modest, text file."""
+def read_raw(
+    path: Path, name: str, *, limit: int = MAX_FILE_BYTES, kind: str = "ledger files"
+) -> RawFile | Diagnostic:
+    """Read a file's bytes, refusing what is not a plain text file of at most `limit` bytes."""
     try:
         info = os.lstat(path)
     except OSError as exc:
         return _unreadable(name, f"cannot be read: {exc.strerror or exc}")
     if stat.S_ISLNK(info.st_mode):
-        return _unreadable(name, "is a symbolic link; ledger files must be regular files")
+        return _unreadable(name, f"is a symbolic link; {kind} must be regular files")
     if not stat.S_ISREG(info.st_mode):
         return _unreadable(name, "is not a regular file (a directory, FIFO or device)")
-    if info.st_size > MAX_FILE_BYTES:
+    cap = f"{limit / (1024 * 1024):g} MiB"
+    if info.st_size > limit:
         size = info.st_size / (1024 * 1024)
-        return _unreadable(name, f"is {size:.1f} MiB; ledger files are limited to 8 MiB")
+        return _unreadable(name, f"is {size:.1f} MiB; {kind} are limited to {cap}")
     try:
         fd = os.open(
             path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
         )
         with os.fdopen(fd, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+            data = handle.read(limit + 1)
     except OSError as exc:
         return _unreadable(name, f"cannot be read: {exc.strerror or exc}")
-    if len(data) > MAX_FILE_BYTES:
-        return _unreadable(name, "is larger than 8 MiB; ledger files are limited to 8 MiB")
-    return decode(name, data)
+    if len(data) > limit:
+        return _unreadable(name, f"is larger than {cap}; {kind} are limited to {cap}")
+    return decode(name, data, text="YAML text" if kind == "ledger files" else "text")
 
 
-def decode(name: str, data: bytes) -> RawFile | Diagnostic:
+def decode(name: str, data: bytes, *, text: str = "YAML text") -> RawFile | Diagnostic:
     if b"\x00" in data:
-        return _unreadable(name, "is a binary file (it contains NUL bytes), not YAML text")
+        return _unreadable(name, f"is a binary file (it contains NUL bytes), not {text}")
     body = data[len(BOM) :] if data.startswith(BOM) else data
     try:
-        text = body.decode("utf-8")
+        decoded = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = body[: exc.start]
         line = before.count(b"\n") + 1
@@ -69,7 +72,7 @@ def decode(name: str, data: bytes) -> RawFile | Diagnostic:
             line,
             column,
         )
-    return RawFile(name, data, text)
+    return RawFile(name, data, decoded)
 
 
 def conflict_markers_in(name: str, text: str) -> list[Diagnostic]:

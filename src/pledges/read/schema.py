@@ -29,6 +29,7 @@ _PATTERN_MESSAGES = {
     "period": "is not a period: use YYYY, YYYY-HN, YYYY-QN, YYYY-MM or YYYY-MM-DD",
     "url": "is not an http(s) URL with a host",
     "tag": "is not a tag: lowercase letters, digits and '-'",
+    "sha256": "is not a SHA-256 digest: 64 lowercase hexadecimal digits",
 }
 
 
@@ -187,6 +188,8 @@ def _pattern_message(pattern: str) -> str:
         return _PATTERN_MESSAGES["url"]
     if pattern.startswith("^[0-9]{4}"):
         return _PATTERN_MESSAGES["period"]
+    if pattern.startswith("^[0-9a-f]{64}"):
+        return _PATTERN_MESSAGES["sha256"]
     if "(/" in pattern:
         return _PATTERN_MESSAGES["path"]
     if pattern.startswith("^[a-z0-9]"):

@@ -6,15 +6,19 @@ check function shows what it accepts and rejects. `run_rules` returns every find
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pledges.judge.status import Context
 from pledges.model.diagnostics import Diagnostic, Severity, json_path
 from pledges.model.ledger import Ledger, Pledge
 from pledges.read.loader import Progress
+
+if TYPE_CHECKING:
+    from pledges.read.archive import Archive
+    from pledges.read.cache import Cache
 
 Check = Callable[["RuleContext"], Iterator[Diagnostic]]
 
@@ -31,6 +35,14 @@ class RuleContext:
     ledger: Ledger
     context: Context
     as_of: date
+    # archived source texts: `archive` value → text, or why not (None: read when needed)
+    archives: Mapping[str, Archive | str] | None = None
+    # display names of the files asked about (None: all); rules may skip the others
+    selected: set[str] | None = None
+    # tallies a rule reports beside its findings, e.g. quotes verified
+    counts: dict[str, int] = field(default_factory=dict)
+    # the content cache, for rules whose work can be kept between runs
+    cache: Cache | None = None
 
     def at(
         self,
@@ -67,6 +79,7 @@ def _modules() -> tuple[Any, ...]:
         ids,
         levels,
         numbers,
+        quotes,
         readings,
         references,
         registry,
@@ -87,6 +100,7 @@ def _modules() -> tuple[Any, ...]:
         assessments,
         registry,
         review,
+        quotes,
     )
 
 
@@ -101,10 +115,18 @@ def rules() -> dict[str, Rule]:
 
 
 def run_rules(
-    ledger: Ledger, context: Context, as_of: date, progress: Progress | None = None
+    ledger: Ledger,
+    context: Context,
+    as_of: date,
+    progress: Progress | None = None,
+    *,
+    archives: Mapping[str, Archive | str] | None = None,
+    selected: set[str] | None = None,
+    counts: dict[str, int] | None = None,
+    cache: Cache | None = None,
 ) -> list[Diagnostic]:
     """Every rule's findings; `progress(done, total)` counts the rule modules run."""
-    ctx = RuleContext(ledger, context, as_of)
+    ctx = RuleContext(ledger, context, as_of, archives, selected, cache=cache)
     found: list[Diagnostic] = []
     checks = _checks()
     for done, check in enumerate(checks):
@@ -113,4 +135,6 @@ def run_rules(
         found.extend(check(ctx))
     if progress is not None:
         progress(len(checks), len(checks))
+    if counts is not None:
+        counts.update(ctx.counts)
     return found
