@@ -166,7 +166,8 @@ def archive_sources(root: Path, also: Sequence[str] = ()) -> None:
     quotes does: `sources/<id>.txt` holds each quote citing the source (and the quotes
     `also`), one a line, and `archive` and `sha256` follow the source's `id` line (two
     lines more in the file)."""
-    files = [p for p in sorted(root.rglob("*.yaml")) if p.parent != root]
+    registries = {root / "jurisdictions.yaml", root / "units.yaml"}
+    files = [p for p in sorted(root.rglob("*.yaml")) if p not in registries]
     found: dict[str, list[str]] = {}
     ids: dict[Path, str] = {}
     for path in files:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -42,6 +42,11 @@ from pledges.cli.common import (
     warn_if_broken,
     write_lines,
 )
+
+if TYPE_CHECKING:
+    from pledges.model.ledger import Pledge, Source
+    from pledges.read.archive import Archive
+    from pledges.read.loader import LoadResult
 
 
 @app.command()
@@ -267,14 +272,34 @@ def show(
     if output_format is ReportFormat.json:
         say(as_json(detail(row, rows, when, context)))
         return
+    archives, sources = _archives_of(result, pledge)
     extras = Extras(
         related=related_rows(row, rows),
         points=chart_points(pledge, when, context),
         targets=chart_targets(row),
         units=result.ledger.units,
+        archives=archives,
+        sources=sources,
     )
     write_lines(pledge_report(row, extras, result.ledger, screen()))
     warn_if_broken(result)
+
+
+def _archives_of(
+    result: LoadResult, pledge: Pledge
+) -> tuple[dict[str, Archive | str], dict[str, Source]]:
+    """The archived texts of the sources a pledge's quotes cite, and the source index."""
+    from pledges.check.rules.quotes import quote_sites
+    from pledges.read.archive import read_archives
+
+    sources = result.ledger.source_index()
+    wanted = [
+        site.source.archive
+        for site in quote_sites(pledge, sources)
+        if site.source is not None and site.source.archive
+    ]
+    root = result.ledger.root
+    return (read_archives(Path(root), wanted) if root else {}), sources
 
 
 @app.command()

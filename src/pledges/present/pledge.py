@@ -9,8 +9,8 @@ characters.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from pledges.judge.detail import (
     Point,
@@ -23,11 +23,12 @@ from pledges.judge.detail import (
 )
 from pledges.judge.query import Row
 from pledges.judge.targets import format_number, unit_label
-from pledges.model.ledger import Evidence, Ledger, Observation, Pledge
+from pledges.model.ledger import Evidence, Ledger, Observation, Pledge, Source
 from pledges.model.registries import Unit
 from pledges.present.escape.terminal import text as clean
 from pledges.present.layout import Line, Painter, Screen, cell, cells, pad, truncate, wrap
 from pledges.present.terminal import STYLES
+from pledges.read.archive import Archive
 
 LABEL = 14  # the label column: the longest label ("jurisdiction") and a gap
 CHART_PIPED = 40  # bar width of the chart when the output is not a terminal
@@ -43,15 +44,36 @@ class Extras:
     points: Sequence[Point]
     targets: Sequence[float]
     units: dict[str, Unit]
+    # archived source texts by `archive` path, and the ledger's sources by id: each quote
+    # is shown in its source when its source's text is here
+    archives: Mapping[str, Archive | str] = field(default_factory=dict)
+    sources: Mapping[str, Source] = field(default_factory=dict)
 
 
 class _Out:
     """Collects painted lines, wrapping in a terminal and not when piped."""
 
-    def __init__(self, screen: Screen) -> None:
+    def __init__(self, screen: Screen, extras: Extras | None = None) -> None:
         self.screen = screen
         self.painter = Painter(screen)
         self.lines: list[str] = []
+        self.extras = extras
+
+    def in_source(self, quote: str | None, source: Source | None, indent: int) -> None:
+        """The quote's lines in its archived source, when the source's text is at hand;
+        long lines wrap under the text in a terminal."""
+        if self.extras is None:
+            return
+        from pledges.present.quotes import quote_context, wrap_line
+
+        terminal = self.screen.terminal
+        for line in quote_context(quote, source, self.extras.archives, terminal, indent):
+            if not terminal:
+                self.add(line)
+                continue
+            hang = cells(line[0][0]) if len(line) > 1 else indent
+            for part in wrap_line(line, self.screen.width, hang):
+                self.add(part)
 
     def add(self, line: Line) -> None:
         self.lines.append(self.painter.line(line))
@@ -91,6 +113,8 @@ class _Out:
             if self.screen.terminal and self.screen.width - hang < 24:
                 hang = indent + 2
             self.block(hang, quote, "", head=[(" " * indent + head, "dim")])
+            if item.source and item.quote and self.extras is not None:
+                self.in_source(item.quote, self.extras.sources.get(item.source), indent + 2)
 
 
 def _observation_text(pledge: Pledge, obs: Observation, units: dict[str, Unit]) -> str:
@@ -231,7 +255,7 @@ def _merge(line: Line) -> Line:
 def pledge_report(row: Row, extras: Extras, ledger: Ledger, screen: Screen) -> list[str]:
     """The lines of `pledges show` for one pledge."""
     pledge, evaluation = row.pledge, row.evaluation
-    out = _Out(screen)
+    out = _Out(screen, extras)
     line, column = pledge.position()
     source = pledge.source
     fields: list[tuple[str, str | None]] = [
@@ -253,6 +277,8 @@ def pledge_report(row: Row, extras: Extras, ledger: Ledger, screen: Screen) -> l
     for name, value in fields:
         if value:
             out.field(name, clean(value))
+        if name == "quote":
+            out.in_source(pledge.quote, source, LABEL)
     if pledge.baseline is not None:
         baseline = pledge.baseline
         period = clean(baseline.period.text) if baseline.period else "?"
