@@ -7,6 +7,7 @@ Temporary files are named `.<file name>.<8 random characters>.tmp`: dot files th
 not YAML, so the loader, lint and fmt never read them. One left behind by a writer that
 died (`kill -9`, power loss) is deleted by the next write of the same file. Copies of
 originals kept by a multi-file write (`.<file name>.original-<random>.tmp`) are not.
+A new file is created whole or not at all (`create`), never over an existing one.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 from pledges.edit.lock import DEFAULT_TIMEOUT, Waiting, acquire
 from pledges.edit.session import (
     CHANGED,
+    EXISTS,
     REFUSED,
     WRITE_FAILED,
     Edit,
@@ -307,3 +309,34 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def create(path: Path, name: str, data: bytes, mode: int = 0o666) -> Diagnostic | None:
+    """Create a new file atomically, never replacing one: the complete file appears under
+    its name at once (a hard link of a synced temporary file), or nothing does."""
+    folder = path.parent
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        return refusal(name, WRITE_FAILED, f"cannot write in its folder: {exc.strerror}")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fchmod(handle.fileno(), mode & ~_umask())
+            os.fsync(handle.fileno())
+        os.link(temp, path)
+    except FileExistsError:
+        return refusal(name, EXISTS, "already exists; refusing to overwrite it")
+    except OSError as exc:
+        return refusal(name, WRITE_FAILED, f"was not written: {exc.strerror or exc}")
+    finally:
+        _unlink_quietly(temp)
+    _fsync_dir(folder)
+    return None
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current

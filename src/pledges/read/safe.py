@@ -27,10 +27,10 @@ def _unreadable(name: str, message: str, line: int = 1, column: int = 1) -> Diag
     return Diagnostic(name, line, column, "PL001", Severity.ERROR, message)
 
 
-def read_raw(
+def read_bytes(
     path: Path, name: str, *, limit: int = MAX_FILE_BYTES, kind: str = "ledger files"
-) -> RawFile | Diagnostic:
-    """Read a file's bytes, refusing what is not a plain text file of at most `limit` bytes."""
+) -> bytes | Diagnostic:
+    """A regular file's bytes, at most `limit` of them; links and devices are refused."""
     try:
         info = os.lstat(path)
     except OSError as exc:
@@ -53,6 +53,16 @@ def read_raw(
         return _unreadable(name, f"cannot be read: {exc.strerror or exc}")
     if len(data) > limit:
         return _unreadable(name, f"is larger than {cap}; {kind} are limited to {cap}")
+    return data
+
+
+def read_raw(
+    path: Path, name: str, *, limit: int = MAX_FILE_BYTES, kind: str = "ledger files"
+) -> RawFile | Diagnostic:
+    """Read a file's bytes, refusing what is not a plain text file of at most `limit` bytes."""
+    data = read_bytes(path, name, limit=limit, kind=kind)
+    if isinstance(data, Diagnostic):
+        return data
     return decode(name, data, text="YAML text" if kind == "ledger files" else "text")
 
 
