@@ -8,10 +8,21 @@ from __future__ import annotations
 
 import sys
 
-from pledges.cli import edit, extract, git, publish, read, rename, source
+from pledges.cli import edit, extract, git, ledger, publish, read, rename, source
 from pledges.cli.common import app
 
-__all__ = ["app", "edit", "extract", "git", "main", "publish", "read", "rename", "source"]
+__all__ = [
+    "app",
+    "edit",
+    "extract",
+    "git",
+    "ledger",
+    "main",
+    "publish",
+    "read",
+    "rename",
+    "source",
+]
 
 
 def main() -> None:

@@ -227,7 +227,11 @@ def check_sources(ledger: LedgerOpt = None) -> None:
         console.out(f"{len(failing)} of {len(archived)} archives do not match", highlight=False)
         raise typer.Exit(EXIT_FINDINGS)
     console.out(
-        f"{len(archived)} archive{'s' if len(archived) != 1 else ''} match their sha256"
+        (
+            "1 archive matches its sha256"
+            if len(archived) == 1
+            else f"{len(archived)} archives match their sha256"
+        )
         + (
             f"; {len(states) - len(archived)} sources not archived"
             if len(states) > len(archived)

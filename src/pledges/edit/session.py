@@ -50,6 +50,7 @@ class Loaded:
     result: LoadResult
     as_of: date
     starts: list[int] = field(default_factory=list)  # offset of each line in `text`
+    kind: str = "ledger-file"  # or a registry: "jurisdictions", "units"
 
     @property
     def bom(self) -> bool:
@@ -98,8 +99,11 @@ def line_ending(name: str, text: str) -> str | Diagnostic:
     return "\r\n" if endings == {"\r\n"} else "\n"
 
 
-def open_for_edit(path: Path, as_of: date, root: Path | None = None) -> Loaded | list[Diagnostic]:
-    """Read a ledger file and its ledger; refuse what must not be edited."""
+def open_for_edit(
+    path: Path, as_of: date, root: Path | None = None, kind: str = "ledger-file"
+) -> Loaded | list[Diagnostic]:
+    """Read a ledger file (or a registry, by `kind`) and its ledger; refuse what must not
+    be edited."""
     name = display_name(path)
     raw = read_raw(path, name)
     if isinstance(raw, Diagnostic):
@@ -109,8 +113,10 @@ def open_for_edit(path: Path, as_of: date, root: Path | None = None) -> Loaded |
         return [eol]
     from pledges.check.lint import lint
 
-    result = load(root if root is not None else ledger_root(path), [path])
-    return _opened(path, name, raw, eol, result, lint(result, as_of), as_of)
+    folder = root if root is not None else ledger_root(path)
+    # a registry is read as part of its ledger, never as a ledger file
+    result = load(folder, [path]) if kind == "ledger-file" else load(folder)
+    return _opened(path, name, raw, eol, result, lint(result, as_of), as_of, kind)
 
 
 def open_all(
@@ -150,6 +156,7 @@ def _opened(
     result: LoadResult,
     found: list[Diagnostic],
     as_of: date,
+    kind: str = "ledger-file",
 ) -> Loaded | list[Diagnostic]:
     errors = [d for d in found if d.severity is Severity.ERROR and d.file == name]
     if errors:
@@ -164,12 +171,17 @@ def _opened(
             *errors,
         ]
     doc, problems = read_document(name, raw.text)
-    loaded_doc = next((f.doc for f in result.ledger.files if f.doc.file == name), None)
+    docs = {
+        "ledger-file": [f.doc for f in result.ledger.files],
+        "jurisdictions": result.ledger.jurisdiction_docs,
+        "units": result.ledger.unit_docs,
+    }.get(kind, [])
+    loaded_doc = next((d for d in docs if d.file == name), None)
     if problems or loaded_doc is None or loaded_doc.data != doc.data:
         return [refusal(name, CHANGED, "the file changed while it was being read; try again")]
     mode = stat.S_IMODE(os.lstat(path).st_mode)
     return Loaded(
-        path, name, raw.data, raw.text, eol, doc, mode, result, as_of, _line_starts(raw.text)
+        path, name, raw.data, raw.text, eol, doc, mode, result, as_of, _line_starts(raw.text), kind
     )
 
 

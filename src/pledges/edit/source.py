@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pledges.edit.emit import SOURCE_KEYS, mapping_lines, period
+from pledges.edit.emit import SOURCE_KEYS, period, scalar
 from pledges.edit.session import EXISTS, REFUSED, UNVERIFIED, refusal
 from pledges.model.diagnostics import Diagnostic, Severity
 from pledges.model.sourcetext import SourceText
@@ -153,7 +153,8 @@ def plan_source(
     if taken:
         return taken
     entry = source_entry(fields, relative, sha256_of(archive))
-    text = "\n".join([*mapping_lines({"source": entry}, 0), "", "pledges: []"]) + "\n"
+    block = [f"  {key}: {scalar(value)}" for key, value in entry.items()]
+    text = "\n".join(["source:", *block, "", "pledges: []"]) + "\n"
     new = NewSource(ledger_path, names[0], text, archive_file, names[1], archive)
     problems_found = _verify(result, new, {"source": entry, "pledges": []}, relative, as_of)
     return problems_found or new

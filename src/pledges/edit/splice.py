@@ -502,3 +502,34 @@ def plan_reject(loaded: Loaded, pledge_id: str) -> Edit | list[Diagnostic]:
         f"rejected {len(drafts)} draft observation{'s' if len(drafts) != 1 else ''} of {pledge_id}"
     )
     return verify(loaded, _drop_lines(loaded, drop), expected, summary)
+
+
+JURISDICTION_KEYS = ("id", "name", "name_en", "level", "code")
+
+
+def plan_jurisdiction(loaded: Loaded, entry: dict[str, Any]) -> Edit | list[Diagnostic]:
+    """Append a jurisdiction to jurisdictions.yaml; its id must be new and its parent listed."""
+    data = loaded.doc.data
+    items = data.get("jurisdictions") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return [refusal(loaded.name, REFUSED, "the file has no 'jurisdictions' list")]
+    jid = str(entry.get("id"))
+    for index, item in enumerate(items):
+        if isinstance(item, dict) and item.get("id") == jid:
+            line, column = loaded.doc.position(("jurisdictions", index, "id"))
+            return [
+                refusal(
+                    loaded.name,
+                    EXISTS,
+                    f"jurisdiction '{jid}' is already listed",
+                    None,
+                    line,
+                    column,
+                )
+            ]
+    splice = _append_to_list(loaded, ("jurisdictions",), entry, ())
+    if isinstance(splice, Diagnostic):
+        return [splice]
+    expected = copy.deepcopy(data)
+    expected["jurisdictions"].append(entry)
+    return verify(loaded, splice, expected, f"jurisdiction {jid}")

@@ -121,12 +121,21 @@ def _new_lint_errors(loaded: Loaded, doc: Document) -> list[Diagnostic]:
     """Lint errors the new text would have, within its ledger."""
     from pledges.check.lint import lint
     from pledges.model.ledger import build_file
+    from pledges.model.registries import BUILTIN_UNITS
+    from pledges.read.loader import add_registry
     from pledges.read.schema import validate
 
     old = loaded.result
-    files = [build_file(doc) if f.doc.file == loaded.name else f for f in old.ledger.files]
-    ledger = replace(old.ledger, files=files)
+    if loaded.kind == "jurisdictions":
+        ledger = replace(old.ledger, jurisdictions={}, jurisdiction_docs=[])
+        add_registry(ledger, doc, "jurisdictions")
+    elif loaded.kind == "units":
+        ledger = replace(old.ledger, units=dict(BUILTIN_UNITS), unit_docs=[])
+        add_registry(ledger, doc, "units")
+    else:
+        files = [build_file(doc) if f.doc.file == loaded.name else f for f in old.ledger.files]
+        ledger = replace(old.ledger, files=files)
     diagnostics = [d for d in old.diagnostics if d.file != loaded.name]
-    diagnostics += validate("ledger-file", doc)
+    diagnostics += validate(loaded.kind, doc)
     result = LoadResult(ledger, diagnostics, {loaded.name}, old.unreadable)
     return [d for d in lint(result, loaded.as_of) if d.severity is Severity.ERROR]
