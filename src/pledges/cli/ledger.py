@@ -105,6 +105,8 @@ def jurisdiction_add(
     from pledges.edit import atomic, session, splice
     from pledges.read.loader import JURISDICTIONS_FILE, LedgerNotFoundError, find_ledger
 
+    if code is not None and not (len(code) == 6 and code.isascii() and code.isdigit()):
+        fail(f"--code: '{code}' is not an administrative division code of six digits")
     english = name_en or (name if name.isascii() else None)
     if english is None:
         if not sys.stdin.isatty():

@@ -245,6 +245,8 @@ class _TextParser(HTMLParser):
                 ):
                     pending = piece
                 continue
+            if pending and not piece.strip():
+                continue  # white space beside a break shows as nothing
             if pending:
                 parts.append(pending)
                 pending = ""
