@@ -15,7 +15,6 @@ import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from urllib.parse import quote
 
 from pledges.model.diagnostics import Diagnostic
 from pledges.model.sourcetext import SourceText
@@ -30,6 +29,8 @@ MAX_ARCHIVE_BYTES = 16 * 1024 * 1024
 def archive_name(source_id: str) -> str:
     """The file name of a source's archive: `xiaoshan-2023` → `xiaoshan-2023.txt`,
     `cn/report` → `cn%2Freport.txt`."""
+    from urllib.parse import quote
+
     name = quote(source_id, safe="")
     if name.startswith("."):
         name = "%2E" + name[1:]

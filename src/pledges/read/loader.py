@@ -45,6 +45,9 @@ class LoadResult:
     # the path on disk of each display name (they differ when a name is not UTF-8)
     paths: dict[str, Path] = field(default_factory=dict)
 
+    # the content cache the ledger was read with, for later stages to reuse
+    cache: Cache | None = None
+
     def unloaded(self) -> dict[str, Diagnostic]:
         """Files whose data could not be loaded at all (unreadable, YAML errors), each with
         its first error: whatever they hold is missing from the ledger."""
@@ -260,7 +263,7 @@ def load(
     `progress(done, total)` is called with the number of files read, before the first.
     """
     ledger = Ledger(root=str(root) if root else "")
-    result = LoadResult(ledger)
+    result = LoadResult(ledger, cache=cache)
     files: list[Path] = ledger_files(root) if root else []
     if paths:
         requested = expand(paths)

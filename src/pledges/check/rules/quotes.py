@@ -163,6 +163,22 @@ def archives_for(ctx: RuleContext) -> Mapping[str, Archive | str]:
     return ctx.archives
 
 
+def _missing(ctx: RuleContext, archive: Archive, quotes: set[str]) -> set[str]:
+    """The quotes not in an archive; kept in the content cache under the archive's SHA-256
+    and the quotes, so a warm run does not search again."""
+    key = ""
+    if ctx.cache is not None:
+        data = "\0".join([archive.sha256, *sorted(quotes)]).encode("utf-8", "surrogatepass")
+        key = ctx.cache.key("quotes", data)
+        hit = ctx.cache.get(key)
+        if isinstance(hit, list) and all(isinstance(q, str) for q in hit):
+            return set(hit)
+    missing = {quote for quote in quotes if archive.text.find(quote) is None}
+    if ctx.cache is not None:
+        ctx.cache.put(key, sorted(missing))
+    return missing
+
+
 def check(ctx: RuleContext) -> Iterator[Diagnostic]:
     """A pledge `quote: 地区生产总值增长5.6%以上` whose source's archive reads
     地区生产总值增长5.5%以上 is PL260 (did you mean “地区生产总值增长5.5%以上”
@@ -180,6 +196,7 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
         if isinstance(archive, Archive):
             by_source[id(source)] = archive
         yield from _archive_findings(ledger_file, archive)
+    checked: list[tuple[QuoteSite, Archive]] = []
     for ledger_file in ctx.ledger.files:
         if ctx.selected is not None and ledger_file.doc.file not in ctx.selected:
             continue
@@ -187,17 +204,26 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
             counts[ARCHIVED_SOURCES] += 1
         for pledge in ledger_file.pledges:
             for site in quote_sites(pledge, sources):
-                archive = by_source.get(id(site.source)) if site.source else None
                 if site.source is None:
                     continue  # an unknown source id is PL210
+                archive = by_source.get(id(site.source))
                 if archive is None:
                     counts[QUOTES_UNARCHIVED] += 1
-                    continue
-                counts[QUOTES_CHECKED] += 1
-                if archive.text.find(site.quote) is not None:
-                    counts[QUOTES_FOUND] += 1
                 else:
-                    yield _not_found(site, archive)
+                    checked.append((site, archive))
+    wanted: dict[int, set[str]] = {}
+    for site, archive in checked:
+        wanted.setdefault(id(archive), set()).add(site.quote)
+    missing = {
+        id(archive): _missing(ctx, archive, wanted[id(archive)])
+        for archive in {id(a): a for _, a in checked}.values()
+    }
+    for site, archive in checked:
+        counts[QUOTES_CHECKED] += 1
+        if site.quote in missing[id(archive)]:
+            yield _not_found(site, archive)
+        else:
+            counts[QUOTES_FOUND] += 1
     ctx.counts.update(counts)
 
 
