@@ -401,3 +401,31 @@ def test_the_bundled_archives_are_the_source_texts_as_captured() -> None:
     seeds = {p.read_bytes() for p in (SHARED / "seeds").glob("*.txt")}
     archives = {p.read_bytes() for p in (ROOT / "ledger" / "sources").glob("*.txt")}
     assert archives == seeds
+
+
+def test_a_warm_lint_reuses_the_quote_checks_of_an_unchanged_archive(
+    ledger: Callable[..., Path],
+    run: Callable[..., Result],
+    chdir_tmp: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = _archived(ledger)
+    cold = run("lint", "--ledger", "ledger")
+    searched: list[str] = []
+    real_find = SourceText.find
+
+    def counting_find(self: SourceText, quote: str) -> Span | None:
+        searched.append(quote)
+        return real_find(self, quote)
+
+    monkeypatch.setattr(SourceText, "find", counting_find)
+    warm = run("lint", "--ledger", "ledger")
+    assert (warm.exit_code, warm.stdout, searched) == (cold.exit_code, cold.stdout, [])
+    assert run("lint", "--no-cache", "--ledger", "ledger").stdout == cold.stdout
+    assert sorted(searched) == ["地区生产总值 增长6%", "地区生产总值增长5.5%以上"]
+    path = root / "a.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("5.5%", "5.6%"), encoding="utf-8")
+    searched.clear()
+    changed = run("lint", "--ledger", "ledger")
+    assert changed.exit_code == 1
+    assert sorted(searched) == ["地区生产总值 增长6%", "地区生产总值增长5.6%以上"]
