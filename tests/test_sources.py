@@ -187,7 +187,7 @@ def test_english_sources_default_their_english_title(
             ("--id", "Bad Id"),
             2,
             "pledges: --id: 'Bad Id' is not a source id: lowercase ASCII letters, digits, '.', "
-            "'_' and '-', starting with a letter or digit",
+            "'_' and '-', starting with a letter or digit (the schema's ^[a-z0-9][a-z0-9._-]*$)",
         ),
         (("--id", "binjiang-x", "--date", "2024-13"), 2, "pledges: --date: "),
         (("--id", "binjiang-x", "--url", "javascript:alert(1)"), 2, "pledges: --url: only http"),

@@ -24,7 +24,6 @@ from pledges.read.loader import LoadResult, display_name
 from pledges.read.yamlread import read_document
 
 _JURISDICTION = re.compile(r"^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*$")
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -92,16 +91,34 @@ def source_entry(fields: SourceFields, archive: str, sha256: str) -> dict[str, A
     return {key: values[key] for key in SOURCE_KEYS if values.get(key) is not None}
 
 
+def _source_id_pattern() -> str | None:
+    """The pattern the ledger-file schema gives a source id (following `$ref`s)."""
+    from pledges.read.schema import load_schema
+
+    schema = load_schema("ledger-file")
+    node: Any = schema.get("$defs", {}).get("source", {}).get("properties", {}).get("id", {})
+    for _ in range(8):
+        ref = node.get("$ref") if isinstance(node, dict) else None
+        if not isinstance(ref, str) or "#/" not in ref:
+            break
+        node = schema
+        for part in ref.split("#/", 1)[1].split("/"):
+            node = node.get(part, {}) if isinstance(node, dict) else {}
+    pattern = node.get("pattern") if isinstance(node, dict) else None
+    return pattern if isinstance(pattern, str) else None
+
+
 def option_problems(fields: SourceFields) -> list[str]:
     """Mistakes in the options, named by option, found before any YAML is built."""
     from pledges.check.rules.evidence import url_problem
     from pledges.model.periods import PeriodError, parse_period
 
     problems = []
-    if not _SLUG.match(fields.id):
+    pattern = _source_id_pattern()
+    if pattern is not None and not re.search(pattern, fields.id):
         problems.append(
             f"--id: '{fields.id}' is not a source id: lowercase ASCII letters, digits, "
-            "'.', '_' and '-', starting with a letter or digit"
+            f"'.', '_' and '-', starting with a letter or digit (the schema's {pattern})"
         )
     for option, value in (("--date", fields.date), ("--retrieved", fields.retrieved)):
         try:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _WS = re.compile(r"\s+")
 _NON_WS = re.compile(r"\S+")
@@ -36,8 +36,7 @@ def collapse(text: str) -> str:
     return " ".join(_WS.split(text.strip()))
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """Where a passage is in a source text: offsets into the NFC text, 1-based lines."""
 
     start: int
@@ -46,8 +45,7 @@ class Span:
     end_line: int
 
 
-@dataclass(frozen=True)
-class Closest:
+class Closest(NamedTuple):
     """The passage of a source most like a quote that is not in it."""
 
     span: Span

@@ -13,8 +13,8 @@ import hashlib
 import os
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from pledges.model.diagnostics import Diagnostic
 from pledges.model.sourcetext import SourceText
@@ -58,8 +58,7 @@ def path_problem(relative: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class Archive:
+class Archive(NamedTuple):
     """One archived source text as read from disk."""
 
     relative: str  # the `archive` value: path relative to the ledger root

@@ -10,8 +10,8 @@ run of white space in the quote matches any run of white space or none; nothing 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from pledges.check.rules import Rule, RuleContext
 from pledges.model.diagnostics import Diagnostic, Severity, json_path
@@ -42,8 +42,7 @@ QUOTES_UNARCHIVED = "quotes_unverifiable"
 ARCHIVED_SOURCES = "archived_sources"
 
 
-@dataclass(frozen=True)
-class QuoteSite:
+class QuoteSite(NamedTuple):
     """One quote in a ledger file and the source it must be found in."""
 
     pledge: Pledge
