@@ -38,10 +38,24 @@ READS_LEDGER = {
     "export",
     "sql",
     "site",
+    "source add",
+    "source list",
+    "source check",
+    "jurisdiction add",
 }
-NO_LEDGER = {"rules"}
+NO_LEDGER = {"rules", "init"}
 # history judges each commit as of that commit's own date: --as-of does not apply.
-JUDGES_STATUSES = READS_LEDGER - {"units", "history", "fmt", "extract", "accept", "reject"}
+JUDGES_STATUSES = READS_LEDGER - {
+    "units",
+    "history",
+    "fmt",
+    "extract",
+    "accept",
+    "reject",
+    "source list",
+    "source check",
+    "jurisdiction add",
+}
 AS_OF_HELP = "Judge statuses as of this date or period (default: today)."
 
 # Arguments that get each command past its own checks to the point of reading the ledger.
@@ -61,13 +75,25 @@ ARGS = {
     "sql": ["SELECT 1"],
     "site": ["public"],
     "new": ["--file", "ledger/a.yaml", "--title", "t", "--quote", "q", "--deadline", "2023"],
+    "source add": [
+        *["ledger/a.yaml", "--id", "t-x", "--title", "t", "--title-en", "t"],
+        *["--publisher", "p", "--jurisdiction", "cn", "--date", "2023"],
+    ],
+    "jurisdiction add": ["cn/x", "--name", "X", "--level", "district"],
 }
 
 
 def _commands() -> dict[str, Any]:
+    """Every command by the words that invoke it: `lint`, `source add`."""
     assert pledges.cli.app is app
     group: Any = typer.main.get_command(app)
-    return dict(group.commands)
+    found: dict[str, Any] = {}
+    for name, command in group.commands.items():
+        for sub, inner in getattr(command, "commands", {}).items():
+            found[f"{name} {sub}"] = inner
+        if not hasattr(command, "commands"):
+            found[name] = command
+    return found
 
 
 def _options(command: Any) -> dict[str, Any]:
@@ -96,7 +122,7 @@ def test_ledger_and_as_of_flags(name: str) -> None:
 def test_ledger_flag_is_honoured(name: str, run: Run, tmp_path: Path) -> None:
     make_ledger(tmp_path)
     missing = str(tmp_path / "nowhere")
-    result = run(name, *ARGS.get(name, []), "--ledger", missing, cwd=tmp_path)
+    result = run(*name.split(), *ARGS.get(name, []), "--ledger", missing, cwd=tmp_path)
     assert result.exit_code == 2, (result.stdout, result.stderr)
     assert result.stderr == f"pledges: ledger directory '{missing}' does not exist\n"
     assert (tmp_path / "ledger" / "a.yaml").read_text(encoding="utf-8") == FILE
@@ -104,7 +130,7 @@ def test_ledger_flag_is_honoured(name: str, run: Run, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", sorted(READS_LEDGER | NO_LEDGER))
 def test_help_shows_an_example(name: str, run: Run) -> None:
-    result = run(name, "--help")
+    result = run(*name.split(), "--help")
     assert result.exit_code == 0
     text = result.stdout
     assert "Example:" in text, name
@@ -115,7 +141,7 @@ def test_help_shows_an_example(name: str, run: Run) -> None:
 @pytest.mark.parametrize("name", sorted(JUDGES_STATUSES))
 def test_as_of_is_checked_as_a_date(name: str, run: Run, tmp_path: Path) -> None:
     make_ledger(tmp_path)
-    result = run(name, *ARGS.get(name, []), "--as-of", "2023-02-30", cwd=tmp_path)
+    result = run(*name.split(), *ARGS.get(name, []), "--as-of", "2023-02-30", cwd=tmp_path)
     assert result.exit_code == 2, (result.stdout, result.stderr)
     assert result.stderr.startswith("pledges: --as-of: ")
     assert (tmp_path / "ledger" / "a.yaml").read_text(encoding="utf-8") == FILE

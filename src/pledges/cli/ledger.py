@@ -60,8 +60,11 @@ def init(
     """Start a ledger repository: ledger/ with its registries and sources/, the pull-request
     workflow, a pre-commit configuration and a README for contributors.
 
-    It lints clean at once and overwrites nothing. Example:
+    It lints clean at once and overwrites nothing.
 
+    Example:
+
+    \b
       pledges init my-ledger && cd my-ledger && pledges lint --strict
     """
     from pledges.edit.scaffold import DEFAULT_INSTALL, plan_init, write_init
@@ -99,8 +102,11 @@ def jurisdiction_add(
 ) -> None:
     """Add a jurisdiction to jurisdictions.yaml (its parent must be listed already).
 
-    Example: pledges jurisdiction add cn/zhejiang --name 浙江省 --name-en "Zhejiang Province"
-    --level province --code 330000
+    Example:
+
+    \b
+      pledges jurisdiction add cn/zhejiang --name 浙江省 --name-en "Zhejiang Province" \\
+        --level province --code 330000
     """
     from pledges.edit import atomic, session, splice
     from pledges.read.loader import JURISDICTIONS_FILE, LedgerNotFoundError, find_ledger

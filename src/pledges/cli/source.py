@@ -117,11 +117,15 @@ def add(
 
     The text is kept as extracted (HTML through an HTML parser, PDF through pypdf) in
     sources/<id>.txt with its SHA-256; the ledger file gets the source block and an empty
-    pledges list, in the folder of the jurisdiction. Example:
+    pledges list, in the folder of the jurisdiction.
 
-      pledges source add report.html --id xiaoshan-2024-work-report --title 2024年政府工作报告
-      --title-en "Xiaoshan District Government Work Report 2024" --publisher 杭州市萧山区人民政府
-      --jurisdiction cn/zhejiang/hangzhou/xiaoshan --date 2024-01 --url https://example.gov.cn/a.html
+    Example:
+
+    \b
+      pledges source add report.html --id xiaoshan-2024-work-report \\
+        --title 2024年政府工作报告 --title-en "Xiaoshan District Work Report 2024" \\
+        --publisher 杭州市萧山区人民政府 --jurisdiction cn/zhejiang/hangzhou/xiaoshan \\
+        --date 2024-01 --url https://www.xiaoshan.gov.cn/art/2024/1/1/art_1.html
     """
     from pledges.edit.source import SourceFields, option_problems, plan_source, write_source
     from pledges.model.diagnostics import Diagnostic as Found
@@ -130,6 +134,7 @@ def add(
 
     if not file.exists() and not file.is_symlink():
         fail(f"{file}: no such file", EXIT_UNREADABLE)
+    when_judged = as_of_date(as_of)
     english = language.lower().startswith("en")
     asked = _required(
         {"--title-en": title_en or (title if english else None), "--publisher": publisher}
@@ -156,7 +161,7 @@ def add(
     )
     if isinstance(extracted, Found):
         _refuse([extracted], EXIT_UNREADABLE)
-    new = plan_source(result, fields, extracted.data, as_of_date(as_of))
+    new = plan_source(result, fields, extracted.data, when_judged)
     if isinstance(new, list):
         _refuse(new)
     problem = write_source(new)
@@ -189,7 +194,10 @@ def list_sources(
 ) -> None:
     """List the ledger's sources with the state of their archived texts.
 
-    Example: pledges source list --format json
+    Example:
+
+    \b
+      pledges source list --format json
     """
     from pledges.check.sources import source_states
     from pledges.present.sources import source_records, source_table
@@ -208,7 +216,11 @@ def check_sources(ledger: LedgerOpt = None) -> None:
     """Re-hash every archived source text against the sha256 its source records.
 
     Exits 1 if an archive has changed, cannot be read, or has no sha256 recorded.
-    Example: pledges source check
+
+    Example:
+
+    \b
+      pledges source check --ledger ledger
     """
     from pledges.check.sources import FAILING, source_states
     from pledges.present.terminal import clean

@@ -44,7 +44,6 @@ class LoadResult:
     unreadable: bool = False
     # the path on disk of each display name (they differ when a name is not UTF-8)
     paths: dict[str, Path] = field(default_factory=dict)
-
     # the content cache the ledger was read with, for later stages to reuse
     cache: Cache | None = None
 
