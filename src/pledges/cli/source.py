@@ -49,6 +49,9 @@ class TableFormat(StrEnum):
     json = "json"
 
 
+_PROMPTS = {"--title-en": "English title", "--publisher": "Publisher"}
+
+
 def _required(values: dict[str, str | None]) -> dict[str, str]:
     """Prompt for missing required options at a terminal; a usage error elsewhere."""
     missing = [option for option, value in values.items() if not value]
@@ -60,7 +63,7 @@ def _required(values: dict[str, str | None]) -> dict[str, str]:
             + ", ".join(missing)
         )
     return {
-        option: value or typer.prompt(option.removeprefix("--").replace("-", " ").capitalize())
+        option: value or typer.prompt(_PROMPTS.get(option, option.removeprefix("--")))
         for option, value in values.items()
     }
 
