@@ -162,12 +162,12 @@ def archives_for(ctx: RuleContext) -> Mapping[str, Archive | str]:
     return ctx.archives
 
 
-def _missing(ctx: RuleContext, archive: Archive, quotes: set[str]) -> set[str]:
+def _missing(ctx: RuleContext, archive: Archive, quotes: list[str]) -> set[str]:
     """The quotes not in an archive; kept in the content cache under the archive's SHA-256
-    and the quotes, so a warm run does not search again."""
+    and the quotes (in the order the ledger has them), so a warm run does not search."""
     key = ""
     if ctx.cache is not None:
-        data = "\0".join([archive.sha256, *sorted(quotes)]).encode("utf-8", "surrogatepass")
+        data = "\0".join([archive.sha256, *quotes]).encode("utf-8", "surrogatepass")
         key = ctx.cache.key("quotes", data)
         hit = ctx.cache.get(key)
         if isinstance(hit, list) and all(isinstance(q, str) for q in hit):
@@ -195,34 +195,52 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
         if isinstance(archive, Archive):
             by_source[id(source)] = archive
         yield from _archive_findings(ledger_file, archive)
-    checked: list[tuple[QuoteSite, Archive]] = []
+    pledges = [
+        pledge
+        for ledger_file in ctx.ledger.files
+        if ctx.selected is None or ledger_file.doc.file in ctx.selected
+        for pledge in ledger_file.pledges
+    ]
     for ledger_file in ctx.ledger.files:
-        if ctx.selected is not None and ledger_file.doc.file not in ctx.selected:
-            continue
-        if ledger_file.source is not None and id(ledger_file.source) in by_source:
-            counts[ARCHIVED_SOURCES] += 1
-        for pledge in ledger_file.pledges:
-            for site in quote_sites(pledge, sources):
-                if site.source is None:
+        if ctx.selected is None or ledger_file.doc.file in ctx.selected:
+            source = ledger_file.source
+            counts[ARCHIVED_SOURCES] += source is not None and id(source) in by_source
+    # one pass gathers the quotes each archive must hold; a second, only when some are
+    # missing, places the findings (most runs find every quote)
+    wanted: dict[int, dict[str, None]] = {key: {} for key in by_source}
+    for pledge in pledges:
+        own = pledge.source
+        if pledge.quote is not None and own is not None:
+            bucket = wanted.get(id(own))
+            if bucket is None:
+                counts[QUOTES_UNARCHIVED] += 1
+            else:
+                counts[QUOTES_CHECKED] += 1
+                bucket[pledge.quote] = None
+        for _, items in evidence_lists(pledge):
+            for item in items:
+                quote, cited = item.quote, item.source
+                if quote is None or cited is None:
+                    continue
+                source = sources.get(cited)
+                if source is None:
                     continue  # an unknown source id is PL210
-                archive = by_source.get(id(site.source))
-                if archive is None:
+                bucket = wanted.get(id(source))
+                if bucket is None:
                     counts[QUOTES_UNARCHIVED] += 1
                 else:
-                    checked.append((site, archive))
-    wanted: dict[int, set[str]] = {}
-    for site, archive in checked:
-        wanted.setdefault(id(archive), set()).add(site.quote)
+                    counts[QUOTES_CHECKED] += 1
+                    bucket[quote] = None
     missing = {
-        id(archive): _missing(ctx, archive, wanted[id(archive)])
-        for archive in {id(a): a for _, a in checked}.values()
+        key: _missing(ctx, by_source[key], list(quotes)) for key, quotes in wanted.items() if quotes
     }
-    for site, archive in checked:
-        counts[QUOTES_CHECKED] += 1
-        if site.quote in missing[id(archive)]:
-            yield _not_found(site, archive)
-        else:
-            counts[QUOTES_FOUND] += 1
+    counts[QUOTES_FOUND] = counts[QUOTES_CHECKED]
+    if any(missing.values()):
+        for pledge in pledges:
+            for site in quote_sites(pledge, sources):
+                if site.source is not None and site.quote in missing.get(id(site.source), ()):
+                    counts[QUOTES_FOUND] -= 1
+                    yield _not_found(site, by_source[id(site.source)])
     ctx.counts.update(counts)
 
 
