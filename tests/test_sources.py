@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 
 from pledges.edit import atomic
@@ -355,3 +358,25 @@ def test_a_quote_in_context_is_highlighted_in_a_terminal() -> None:
     assert "[[" not in shown
     assert "\x1b[1;7m地区生产总值\x1b[0m" in shown
     assert "\x1b[1;7m增长6%\x1b[0m" in shown
+
+
+_HTML_PIECES = [
+    *"<>/=\"' &;#x0a-zA-Z中文\n\t\r\x00\x85",
+    *("<p>", "</p>", "<td>", "<tr>", "<table>", "<br>", "<script>", "</script>", "<pre>"),
+    *("</pre>", "&amp;", "&#0;", "&#x85;", "<!--", "-->", "<![CDATA[", "<div hidden>"),
+]
+
+
+@given(st.lists(st.sampled_from(_HTML_PIECES), max_size=60).map("".join))
+def test_html_text_never_raises_and_keeps_no_control_characters(page: str) -> None:
+    text = html_text(page)
+    assert all(ch in "\t\n" or not unicodedata.category(ch).startswith("C") for ch in text)
+    assert text == "" or text.endswith("\n")
+    assert "\n\n\n" not in text
+
+
+@settings(deadline=None, max_examples=40)
+@given(st.binary(max_size=300))
+def test_pdf_text_of_any_bytes_is_text_or_none(data: bytes) -> None:
+    text = pdf_text(b"%PDF-1.4\n" + data)
+    assert text is None or isinstance(text, str)

@@ -258,7 +258,7 @@ def html_text(page: str) -> str:
     parser = _TextParser()
     parser.feed(page)
     parser.close()
-    text = parser.text()
+    text = _clean_controls(parser.text())
     # a cell gap must not be trimmed away with the white space around it
     lines = []
     for line in text.split("\n"):
@@ -319,7 +319,7 @@ def extract(
         page = decode_text(data, encoding, declared.group(1).decode("ascii") if declared else None)
         if page is None:
             return _problem(name, _encoding_problem(encoding))
-        text = html_text(_clean_controls(page))
+        text = html_text(page)
         if not text.strip():
             return _problem(name, "holds no readable text")
         return Extracted(kind, text.encode("utf-8"))
