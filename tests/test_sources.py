@@ -380,3 +380,29 @@ def test_html_text_never_raises_and_keeps_no_control_characters(page: str) -> No
 def test_pdf_text_of_any_bytes_is_text_or_none(data: bytes) -> None:
     text = pdf_text(b"%PDF-1.4\n" + data)
     assert text is None or isinstance(text, str)
+
+
+def test_hostile_archive_text_is_escaped_in_show_and_source_commands(
+    add: Callable[..., Result], run: Callable[..., Result], chdir_tmp: Path
+) -> None:
+    hostile = "目标\x1b[2J:\u202e地区生产总值增长6%\x1b]8;;https://evil.example/\x07\n"
+    assert add("a.txt", hostile, "--id", "binjiang-a", *ADD).exit_code == 0
+    created = "ledger/cn/zhejiang/hangzhou/binjiang/a.yaml"
+    new = run(
+        "new", "--file", created, "--id", "binjiang/2024/gdp", "--title", "GDP",
+        "--quote", "地区生产总值增长6%", "--deadline", "2024", "--ledger", "ledger",
+    )  # fmt: skip
+    assert new.exit_code == 0, new.stderr
+    outputs = [
+        run("show", "binjiang/2024/gdp", "--ledger", "ledger").stdout,
+        run("source", "list", "--ledger", "ledger").stdout,
+        run("source", "list", "--format", "json", "--ledger", "ledger").stdout,
+        run("source", "check", "--ledger", "ledger").stdout,
+    ]
+    for output in outputs:
+        assert "\x1b" not in output and "\u202e" not in output and "\x07" not in output
+    context = [line.rstrip() for line in outputs[0].splitlines()]
+    assert (
+        "  1 │ 目标\\x1b[2J:\\u202e[[地区生产总值增长6%]]\\x1b]8;;https://evil.example/\\x07"
+        in (context)
+    )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from pledges.cli.common import EXIT_FINDINGS, LedgerOpt, app, as_of_date, fail, stderr
+from pledges.cli.common import EXIT_FINDINGS, LedgerOpt, app, as_of_date, fail, say, stderr
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -35,11 +35,11 @@ class Level(StrEnum):
 
 
 def _refuse(diagnostics: Sequence[Diagnostic], code: int = EXIT_FINDINGS) -> NoReturn:
-    from pledges.present.terminal import clean
+    from pledges.present.formats import to_text
 
     console = stderr()
     for diagnostic in diagnostics:
-        console.out(clean(diagnostic.text()), highlight=False)
+        console.out(to_text(diagnostic), highlight=False)
     raise typer.Exit(code)
 
 
@@ -75,13 +75,12 @@ def init(
     problem = write_init(planned)
     if problem is not None:
         _refuse([problem])
+    from pledges.present.escape.terminal import name
     from pledges.read.loader import display_name
 
     for path, _ in planned:
-        typer.echo(f"created {display_name(path)}")
-    typer.echo(
-        "next: pledges jurisdiction add ID --name … --level …, then pledges source add FILE …"
-    )
+        say(f"created {name(display_name(path))}")
+    say("next: pledges jurisdiction add ID --name … --level …, then pledges source add FILE …")
 
 
 @jurisdiction_app.command("add")
@@ -150,7 +149,9 @@ def jurisdiction_add(
     problem = atomic.write(edit)
     if problem is not None:
         _refuse([problem])
-    typer.echo(f"{edit.summary}: written to {loaded.name}:{edit.line}")
+    from pledges.present.escape import terminal
+
+    say(f"{terminal.text(edit.summary)}: written to {terminal.name(loaded.name)}:{edit.line}")
 
 
 def _missing_parents(jurisdiction_id: str, known: set[str]) -> list[str]:

@@ -22,6 +22,7 @@ from pledges.cli.common import (
     as_of_date,
     fail,
     load_ledger,
+    say,
     stderr,
     stdout,
 )
@@ -170,21 +171,23 @@ def add(
     problem = write_source(new)
     if problem is not None:
         _refuse([problem])
+    from pledges.present.escape.terminal import name, text
+
     characters = len(extracted.data.decode("utf-8-sig"))
-    typer.echo(
-        f"archived {new.archive_name} ({extracted.kind}, {characters:,} characters, "
+    say(
+        f"archived {name(new.archive_name)} ({extracted.kind}, {characters:,} characters, "
         f"sha256 {new.sha256[:12]}…)"
     )
-    typer.echo(f"created {new.ledger_name} with source '{source_id}'; add its pledges with")
-    typer.echo(f"  pledges new --file {new.ledger_name} --title … --quote … --deadline …")
+    say(f"created {name(new.ledger_name)} with source '{text(source_id)}'; add its pledges with")
+    say(f"  pledges new --file {name(new.ledger_name)} --title … --quote … --deadline …")
 
 
 def _refuse(diagnostics: Sequence[Diagnostic], code: int = EXIT_FINDINGS) -> NoReturn:
-    from pledges.present.terminal import clean
+    from pledges.present.formats import to_text
 
     console = stderr()
     for diagnostic in diagnostics:
-        console.out(clean(diagnostic.text()), highlight=False)
+        console.out(to_text(diagnostic), highlight=False)
     raise typer.Exit(code)
 
 
@@ -207,9 +210,9 @@ def list_sources(
 
     states = source_states(load_ledger(ledger))
     if output_format is TableFormat.json:
-        import json
+        from pledges.present.escape import json as json_out
 
-        sys.stdout.write(json.dumps(source_records(states), ensure_ascii=False, indent=2) + "\n")
+        say(json_out.dumps(source_records(states)))
         return
     stdout().print(source_table(states))
 
@@ -226,16 +229,14 @@ def check_sources(ledger: LedgerOpt = None) -> None:
       pledges source check --ledger ledger
     """
     from pledges.check.sources import FAILING, source_states
-    from pledges.present.terminal import clean
+    from pledges.present.escape.terminal import name, text
 
     states = source_states(load_ledger(ledger))
     console = stdout()
     for state in states:
-        where = state.source.archive or "—"
-        detail = f": {state.detail}" if state.status in ("unreadable",) else ""
-        console.out(
-            clean(f"{state.status:<12} {state.source.id}  {where}{detail}"), highlight=False
-        )
+        where = name(state.source.archive) if state.source.archive else "—"
+        detail = f": {text(state.detail)}" if state.status == "unreadable" else ""
+        console.out(f"{state.status:<12} {text(state.source.id)}  {where}{detail}", highlight=False)
     failing = [s for s in states if s.status in FAILING]
     archived = [s for s in states if s.source.archive]
     if failing:

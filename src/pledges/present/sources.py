@@ -9,7 +9,8 @@ from rich.table import Table
 from rich.text import Text
 
 from pledges.check.sources import FAILING, OK, SourceState
-from pledges.present.terminal import clean
+from pledges.present.escape.terminal import name
+from pledges.present.escape.terminal import text as clean
 
 _STYLE = {OK: "green", **dict.fromkeys(FAILING, "red")}
 
@@ -54,6 +55,6 @@ def source_table(states: Sequence[SourceState]) -> Table:
             Text(clean(source.id)),
             source.date.text if source.date else "—",
             Text(state.status, style=_STYLE.get(state.status, "dim")),
-            Text(clean(state.file)),
+            Text(name(state.file)),
         )
     return table
