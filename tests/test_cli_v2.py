@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import SOURCE, Result
+from tests.conftest import SOURCE, Result, archive_sources
 
 Run = Callable[..., Result]
 EMPTY = "format: 2\n" + SOURCE + "pledges: []\n"
@@ -23,6 +23,8 @@ EVIDENCE = ("--source", "test-report", "--quote", "据")
 @pytest.fixture
 def cli(run: Run, ledger: Callable[..., Path]) -> Callable[..., Result]:
     root = ledger({"a.yaml": EMPTY})
+    # the source's archived text holds the quotes these tests cite
+    archive_sources(root, also=["据", "新增绿地28万方"])
 
     def invoke(*args: str) -> Result:
         return (
@@ -217,7 +219,9 @@ def test_same_as_links_a_restatement(cli: Callable[..., Result]) -> None:
     new(cli, "t/gdp-again", "--deadline", "2025", "--metric-name", "GDP", "--unit", "亿元",
         "--kind", "level", "--op", ">", "--value", "2600", "--same-as", "t/gdp")  # fmt: skip
     assert shown(cli, "t/gdp-again", "2024-01-01")["same_as"] == "t/gdp"
-    assert ok(cli("lint", "--strict")).stdout == "no problems found\n"
+    assert ok(cli("lint", "--strict")).stdout == (
+        "no problems found; 2 quotes verified against 1 archived source\n"
+    )
     board = json.loads(ok(cli("status", "--format", "json", "--as-of", "2024-01-01")).stdout)
     assert (board["scoreboard"]["total"], board["scoreboard"]["restatements"]) == (1, 1)
 

@@ -24,7 +24,12 @@ def findings(ledger: Callable[..., Path], chdir_tmp: Path) -> Findings:
         text = pledges_file(body)
         root = ledger({"a.yaml": ("format: 2\n" if v2 else "") + text})
         result = load(root.relative_to(chdir_tmp))
-        return [(d.file, d.line, d.column, d.code, d.message, d.hint) for d in lint(result, AS_OF)]
+        # these ledgers keep no archived source text: that warning (PL261) is tested apart
+        return [
+            (d.file, d.line, d.column, d.code, d.message, d.hint)
+            for d in lint(result, AS_OF)
+            if d.code != "PL261"
+        ]
 
     return check
 
@@ -324,7 +329,7 @@ def test_an_observation_needs_a_value_or_done(findings: Findings) -> None:
 def test_a_v2_file_declares_its_format(findings: Findings, ledger: Callable[..., Path]) -> None:
     root = ledger({"a.yaml": "format: 3\n" + SOURCE + "pledges: []\n"})
     result = load(root)
-    assert [(d.code, d.message) for d in lint(result, AS_OF)] == [
+    assert [(d.code, d.message) for d in lint(result, AS_OF) if d.code != "PL261"] == [
         ("PL104", "'format' must be one of 1, 2; got 3")
     ]
 

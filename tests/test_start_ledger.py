@@ -90,15 +90,15 @@ def test_a_new_ledger_from_nothing_to_lint_clean_without_hand_edits(
     new = ok(
         "new", "--file", report, "--title", "Open 3 new schools in 2024", "--quote",
         "新建学校3所", "--deadline", "2024", "--metric-name", "Schools opened", "--unit", "count",
-        "--op", ">=", "--value", "3", "--tag", "education",
+        "--kind", "flow", "--op", ">=", "--value", "3", "--tag", "education",
     )  # fmt: skip
     schools = new.stdout.splitlines()[0].removeprefix("proposed id: ")
     assert schools.startswith("city/2024/")
     ok(
         "new", "--file", "ledger/ex/city/2024-plan.yaml", "--id", "city/2024/new-jobs", "--title",
         "Create 20,000 urban jobs in 2024", "--quote", "新增城镇就业 2万人", "--deadline", "2024",
-        "--metric-name", "New urban jobs", "--unit", "万人", "--op", ">=", "--value", "2",
-        "--tag", "employment",
+        "--metric-name", "New urban jobs", "--unit", "万人", "--kind", "flow", "--op", ">=",
+        "--value", "2", "--tag", "employment",
     )  # fmt: skip
     ok(
         "observe", schools, "--period", "2024", "--value", "3", "--outcome", "--source",
