@@ -141,6 +141,7 @@ def test_source_add_archives_html_and_creates_the_ledger_file(
     assert archive.read_text(encoding="utf-8") == html_text(HTML_PAGE)
     created = chdir_tmp / "ledger" / "cn" / "zhejiang" / "hangzhou" / "binjiang" / "2024-plan.yaml"
     assert created.read_text(encoding="utf-8") == (
+        "format: 2\n"
         "source:\n"
         "  id: binjiang-2024-plan\n"
         "  title: 示例市2024年国民经济和社会发展计划\n"
@@ -224,7 +225,7 @@ def test_source_add_never_overwrites(add: Callable[..., Result], chdir_tmp: Path
     again = add("a.txt", "two\n", "--id", "binjiang-a", *ADD)
     assert again.exit_code == 1
     assert again.stderr.strip() == (
-        "ledger/cn/zhejiang/hangzhou/binjiang/a.yaml:2:7: PL902 error source id 'binjiang-a' "
+        "ledger/cn/zhejiang/hangzhou/binjiang/a.yaml:3:7: PL902 error source id 'binjiang-a' "
         "is already declared here (choose another --id)"
     )
     # the same file name from another id: both files are checked before anything is written
@@ -303,8 +304,8 @@ def test_source_list_and_check(
     assert add("b.txt", "二\n", "--id", "binjiang-b", *ADD).exit_code == 0
     listed = json.loads(run("source", "list", "--format", "json", "--ledger", "ledger").stdout)
     assert [(s["id"], s["archive"], s["archive_status"], s["line"]) for s in listed] == [
-        ("binjiang-a", "sources/binjiang-a.txt", "ok", 1),
-        ("binjiang-b", "sources/binjiang-b.txt", "ok", 1),
+        ("binjiang-a", "sources/binjiang-a.txt", "ok", 2),
+        ("binjiang-b", "sources/binjiang-b.txt", "ok", 2),
     ]
     table = run("source", "list", "--ledger", "ledger").stdout.splitlines()
     assert table[0].split() == ["id", "date", "archive", "file"]

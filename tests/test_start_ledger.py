@@ -139,7 +139,7 @@ def test_a_new_ledger_from_nothing_to_lint_clean_without_hand_edits(
     assert (made_up.exit_code, made_up.stderr.splitlines()) == (
         1,
         [
-            f"{report}:27:1: PL260 error new pledge, quote: quote not found in the archived "
+            f"{report}:28:1: PL260 error new pledge, quote: quote not found in the archived "
             "text of source 'city-2024-work-report' (ledger/sources/city-2024-work-report.txt) "
             "(no passage of the source resembles it; is it the right source?)",
             f"pledges: nothing was written; {report} is unchanged",

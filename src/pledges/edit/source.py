@@ -1,5 +1,6 @@
-"""A new source: its text archived under `sources/` and a ledger file holding its `source`
-block and an empty `pledges` list, in the folder of its jurisdiction. Both files are
+"""A new source: its text archived under `sources/` and a ledger file (in the current
+format) holding its `source` block and an empty `pledges` list, in the folder of its
+jurisdiction. Both files are
 verified before anything is written (the new file parses to exactly the intended data,
 passes the schema and adds no lint error to the ledger), then created atomically, never
 over an existing file; if the second cannot be created the first is removed.
@@ -18,6 +19,7 @@ from typing import Any
 from pledges.edit.emit import SOURCE_KEYS, period, scalar
 from pledges.edit.session import EXISTS, REFUSED, UNVERIFIED, refusal
 from pledges.model.diagnostics import Diagnostic, Severity
+from pledges.model.ledger import CURRENT_FORMAT
 from pledges.model.sourcetext import SourceText
 from pledges.read.archive import Archive, archive_path, read_archives, sha256_of
 from pledges.read.loader import LoadResult, display_name
@@ -171,9 +173,11 @@ def plan_source(
         return taken
     entry = source_entry(fields, relative, sha256_of(archive))
     block = [f"  {key}: {scalar(value)}" for key, value in entry.items()]
-    text = "\n".join(["source:", *block, "", "pledges: []"]) + "\n"
+    lines = [f"format: {CURRENT_FORMAT}", "source:", *block, "", "pledges: []"]
+    text = "\n".join(lines) + "\n"
     new = NewSource(ledger_path, names[0], text, archive_file, names[1], archive)
-    problems_found = _verify(result, new, {"source": entry, "pledges": []}, relative, as_of)
+    expected = {"format": CURRENT_FORMAT, "source": entry, "pledges": []}
+    problems_found = _verify(result, new, expected, relative, as_of)
     return problems_found or new
 
 
