@@ -39,6 +39,7 @@ READS_LEDGER = {
     "sql",
     "site",
     "source add",
+    "source archive",
     "source list",
     "source check",
     "jurisdiction add",
@@ -80,6 +81,7 @@ ARGS = {
         *["--publisher", "p", "--jurisdiction", "cn", "--date", "2023"],
     ],
     "jurisdiction add": ["cn/x", "--name", "X", "--level", "district"],
+    "source archive": ["ledger/a.yaml", "--id", "s"],
 }
 
 

@@ -270,8 +270,8 @@ def test_a_source_without_archive_is_a_warning_and_fails_strict(
         0,
         [
             "ledger/a.yaml:1:1: PL261 warning source 'test-report' has no archived text, so its "
-            "quotes are not verified (keep its text in sources/ and record 'archive' and "
-            "'sha256'; `pledges source add` does both for a new source)",
+            "quotes are not verified (archive its text: pledges source archive DOCUMENT --id "
+            "test-report)",
             "0 errors, 1 warnings; 2 quotes not verifiable (no usable archive of their source)",
         ],
     )

@@ -21,7 +21,7 @@ from pledges.model.sourcetext import SourceText
 from pledges.present.quotes import quote_context
 from pledges.read.archive import Archive
 from pledges.read.extract import decode_text, guess_kind, html_text, pdf_text
-from tests.conftest import Result
+from tests.conftest import Result, pledges_file
 from tests.documents import HTML_PAGE, make_pdf
 
 # ---------------------------------------------------------------- extraction
@@ -406,4 +406,93 @@ def test_hostile_archive_text_is_escaped_in_show_and_source_commands(
     assert (
         "  1 │ 目标\\x1b[2J:\\u202e[[地区生产总值增长6%]]\\x1b]8;;https://evil.example/\\x07"
         in (context)
+    )
+
+
+# ---------------------------------------------------------------- source archive
+
+
+ARCHIVABLE = """\
+- id: t/gdp
+  title: Grow GDP
+  quote: 地区生产总值增长6%
+  deadline: 2024
+  progress:
+    - period: 2024
+      value: 6.1
+      evidence:
+        - source: test-report
+          quote: 增长6.1%
+"""
+
+
+def test_source_archive_archives_an_existing_source_with_an_edit(
+    ledger: Callable[..., Path], run: Callable[..., Result], chdir_tmp: Path
+) -> None:
+    root = ledger(
+        {
+            "a.yaml": pledges_file(ARCHIVABLE).replace(
+                "  date: 2023-01\n",
+                "  date: 2023-01\n  language: zh-Hans  # the quotes' language\n",
+            )
+        }
+    )
+    before = (root / "a.yaml").read_text(encoding="utf-8")
+    assert run("lint", "--strict", "--ledger", "ledger").exit_code == 1  # PL261
+    (chdir_tmp / "doc.html").write_text(
+        "<p>目标:地区生产总值增长6%。</p><table><tr><td>地区生产总值</td><td>增长6.1%</td></tr></table>",
+        encoding="utf-8",
+    )
+    result = run(
+        "source", "archive", "doc.html", "--id", "test-report", "--retrieved", "2024-03-01",
+        "--ledger", "ledger",
+    )  # fmt: skip
+    archive = root / "sources" / "test-report.txt"
+    digest = hashlib.sha256(archive.read_bytes()).hexdigest()
+    assert (result.exit_code, result.stdout.splitlines()[1:]) == (
+        0,
+        ["recorded archive, sha256, retrieved: written to ledger/a.yaml:8"],
+    )
+    assert (root / "a.yaml").read_text(encoding="utf-8") == before.replace(
+        "  language: zh-Hans",
+        "  archive: sources/test-report.txt\n"
+        f"  sha256: {digest}\n"
+        "  retrieved: 2024-03-01\n"
+        "  language: zh-Hans",
+    )
+    lint = run("lint", "--strict", "--ledger", "ledger")
+    assert (lint.exit_code, lint.stdout) == (
+        0,
+        "no problems found; 2 quotes verified against 1 archived source\n",
+    )
+    again = run("source", "archive", "doc.html", "--id", "test-report", "--ledger", "ledger")
+    assert (again.exit_code, again.stderr.strip()) == (
+        1,
+        "ledger/a.yaml:8:12: PL902 error source 'test-report' already has an archive "
+        "('pledges source check' re-hashes it)",
+    )
+
+
+def test_source_archive_refuses_a_text_without_the_quotes_and_keeps_nothing(
+    ledger: Callable[..., Path], run: Callable[..., Result], chdir_tmp: Path
+) -> None:
+    root = ledger({"a.yaml": pledges_file(ARCHIVABLE)})
+    before = (root / "a.yaml").read_bytes()
+    (chdir_tmp / "doc.txt").write_text("地区生产总值增长6%\n", encoding="utf-8")
+    result = run("source", "archive", "doc.txt", "--id", "test-report", "--ledger", "ledger")
+    assert result.exit_code == 1
+    assert (
+        result.stderr.splitlines()[0].startswith(
+            "ledger/a.yaml:19:18: PL260 error source test-report: archive, sha256, retrieved, "
+            "progress[0].evidence[0].quote: quote not found"
+        )
+        or "PL260" in result.stderr.splitlines()[0]
+    ), result.stderr
+    assert (root / "a.yaml").read_bytes() == before
+    assert not (root / "sources" / "test-report.txt").exists()
+    unknown = run("source", "archive", "doc.txt", "--id", "test-reprot", "--ledger", "ledger")
+    assert (unknown.exit_code, unknown.stderr.strip()) == (
+        1,
+        "pledges source archive:1:1: PL901 error no source 'test-reprot' in the ledger "
+        "(did you mean 'test-report'?)",
     )

@@ -191,6 +191,70 @@ def _refuse(diagnostics: Sequence[Diagnostic], code: int = EXIT_FINDINGS) -> NoR
     raise typer.Exit(code)
 
 
+@source_app.command("archive")
+def archive(
+    file: Annotated[Path, typer.Argument(help="The document: a plain-text, HTML or PDF file.")],
+    source_id: Annotated[
+        str, typer.Option("--id", help="The id of a source of the ledger without an archive.")
+    ],
+    retrieved: Annotated[
+        str | None,
+        typer.Option(
+            "--retrieved", help="When the file was downloaded (default: today).", metavar="DATE"
+        ),
+    ] = None,
+    document_type: Annotated[
+        DocumentType | None,
+        typer.Option("--type", help="How to read the file (default: from its content and name)."),
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding", help="Its text encoding when not UTF-8 or declared, e.g. gb18030."
+        ),
+    ] = None,
+    ledger: LedgerOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Archive the text of a source the ledger already has (one PL261 warns about).
+
+    The text goes to sources/<id>.txt as `source add` extracts it, and the source block
+    gets its `archive`, `sha256` and `retrieved`; every quote citing the source must be in
+    the text, or nothing is written.
+
+    Example:
+
+    \b
+      pledges source archive work-report-2023.html --id xiaoshan-2023-work-report
+    """
+    from pledges.edit.source import archive_existing
+    from pledges.model.diagnostics import Diagnostic as Found
+    from pledges.present.escape.terminal import name
+    from pledges.read.extract import extract
+    from pledges.read.loader import display_name
+
+    when_judged = as_of_date(as_of)
+    if not file.exists() and not file.is_symlink():
+        fail(f"{file}: no such file", EXIT_UNREADABLE)
+    result = load_ledger(ledger)
+    extracted = extract(
+        file, display_name(file), document_type.value if document_type else None, encoding
+    )
+    if isinstance(extracted, Found):
+        _refuse([extracted], EXIT_UNREADABLE)
+    done = archive_existing(
+        result, source_id, extracted.data, retrieved or date.today().isoformat(), when_judged
+    )
+    if isinstance(done, list):
+        _refuse(done)
+    characters = len(extracted.data.decode("utf-8-sig"))
+    say(
+        f"archived {name(done.archive_name)} ({extracted.kind}, {characters:,} characters, "
+        f"sha256 {done.sha256[:12]}…)"
+    )
+    say(f"recorded archive, sha256, retrieved: written to {name(done.ledger_name)}:{done.line}")
+
+
 @source_app.command("list")
 def list_sources(
     output_format: Annotated[

@@ -277,9 +277,93 @@ def write_source(new: NewSource) -> Diagnostic | None:
     return None
 
 
+@dataclass(frozen=True)
+class Archived:
+    """What `archive_existing` wrote."""
+
+    archive_name: str
+    ledger_name: str
+    line: int
+    sha256: str
+
+
+def archive_existing(
+    result: LoadResult, source_id: str, data: bytes, retrieved: str, as_of: date
+) -> Archived | list[Diagnostic]:
+    """Archive the text of a source the ledger already has: write `sources/<id>.txt`, then
+    add `archive`, `sha256` and `retrieved` to its source block (a verified edit: every
+    quote citing the source must be in the text). If the edit is refused, the new archive
+    is removed again."""
+    from pledges.edit import atomic, session, splice
+    from pledges.model.periods import PeriodError, parse_period
+
+    root_text = result.ledger.root
+    if not root_text:
+        return [refusal("ledger", REFUSED, "no ledger directory to archive the source in")]
+    try:
+        parse_period(period(retrieved))
+    except PeriodError as exc:
+        return [refusal("pledges source archive", REFUSED, f"--retrieved: {exc}")]
+    ledger_file = next(
+        (f for f in result.ledger.files if f.source is not None and f.source.id == source_id),
+        None,
+    )
+    if ledger_file is None or ledger_file.source is None:
+        from pledges.check.rules.references import did_you_mean
+
+        guess = did_you_mean(source_id, result.ledger.source_index())
+        message = f"no source '{source_id}' in the ledger"
+        return [refusal("pledges source archive", session.NOT_FOUND, message, guess)]
+    doc = ledger_file.doc
+    if ledger_file.source.archive is not None:
+        line, column = doc.position(("source", "archive"))
+        return [
+            refusal(
+                doc.file,
+                EXISTS,
+                f"source '{source_id}' already has an archive",
+                "'pledges source check' re-hashes it",
+                line,
+                column,
+            )
+        ]
+    root = Path(root_text)
+    relative = archive_path(source_id)
+    path = root / relative
+    name = display_name(path)
+    new_folder = not path.parent.exists()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return [refusal(name, REFUSED, f"cannot create its folder: {exc.strerror or exc}")]
+    problem = atomic.create(path, name, data)
+    if problem is not None:
+        return [problem]
+    values = {"archive": relative, "sha256": sha256_of(data), "retrieved": period(retrieved)}
+    loaded = session.open_for_edit(Path(doc.file), as_of, root)
+    if isinstance(loaded, list):
+        refused = loaded
+    else:
+        edit = splice.plan_source_keys(loaded, values, SOURCE_KEYS)
+        if isinstance(edit, list):
+            refused = edit
+        else:
+            problem = atomic.write(edit)
+            if problem is None:
+                return Archived(name, loaded.name, edit.line, str(values["sha256"]))
+            refused = [problem]
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+        if new_folder:
+            path.parent.rmdir()
+    return refused
+
+
 __all__ = [
+    "Archived",
     "NewSource",
     "SourceFields",
+    "archive_existing",
     "ledger_file_for",
     "option_problems",
     "plan_source",

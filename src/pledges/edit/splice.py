@@ -15,6 +15,7 @@ from pledges.edit.emit import (
     PLEDGE_KEYS,
     key_words,
     mapping_lines,
+    scalar,
     sequence_lines,
     short_slug,
 )
@@ -533,3 +534,33 @@ def plan_jurisdiction(loaded: Loaded, entry: dict[str, Any]) -> Edit | list[Diag
     expected = copy.deepcopy(data)
     expected["jurisdictions"].append(entry)
     return verify(loaded, splice, expected, f"jurisdiction {jid}")
+
+
+def plan_source_keys(
+    loaded: Loaded, values: dict[str, Any], order: Sequence[str]
+) -> Edit | list[Diagnostic]:
+    """Add keys (new to it, adjacent in `order`) to the file's `source` block mapping, at
+    their place in `order`."""
+    data = loaded.doc.data
+    source = data.get("source") if isinstance(data, dict) else None
+    if not isinstance(source, dict) or not source:
+        return [refusal(loaded.name, REFUSED, "the file has no 'source' mapping to add to")]
+    present = [key for key in values if key in source]
+    if present:
+        line, column = loaded.doc.position(("source", present[0]), key=True)
+        return [
+            refusal(loaded.name, EXISTS, f"source already has '{present[0]}'", None, line, column)
+        ]
+    first = next(iter(values))
+    slot = _key_slot(loaded, ("source",), first, order)
+    if isinstance(slot, Diagnostic):
+        return [slot]
+    indent = loaded.doc.position(("source", next(iter(source))), key=True)[1] - 1
+    lines = [" " * indent + f"{scalar(key)}: {scalar(value)}" for key, value in values.items()]
+    expected = copy.deepcopy(data)
+    updated = expected["source"]
+    for key, value in values.items():
+        updated = _insert_key(updated, key, value, slot[1])
+    expected["source"] = updated
+    summary = f"source {source.get('id')}: " + ", ".join(values)
+    return verify(loaded, Splice(slot[0], slot[0] - 1, lines), expected, summary)

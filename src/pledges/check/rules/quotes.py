@@ -96,8 +96,7 @@ def _archive_findings(
             NO_ARCHIVE,
             "",
             f"source '{source.id}' has no archived text, so its quotes are not verified",
-            "keep its text in sources/ and record 'archive' and 'sha256'; "
-            "`pledges source add` does both for a new source",
+            f"archive its text: pledges source archive DOCUMENT --id {source.id}",
         )
         return
     if isinstance(archive, str) or archive is None:
