@@ -380,7 +380,9 @@ def new(
     from pledges.present.escape.terminal import text as clean
 
     if not file.exists() and not file.is_symlink():
-        fail(_no_ledger_file(file), EXIT_USAGE)
+        from pledges.edit.source import missing_file_hint
+
+        fail(missing_file_hint(file), EXIT_USAGE)
     check_op(op, value, set_by_higher_level)
     root = ledger_dir(ledger) if ledger else None
     asked = _ask_missing({"title": title, "quote": quote, "deadline": deadline})
@@ -433,28 +435,6 @@ def new(
         note=note,
     )
     _apply(file, str(root or ""), as_of, lambda fresh: splice.plan_new(fresh, entry))
-
-
-def _no_ledger_file(file: Path) -> str:
-    """How to create a ledger file that does not exist: `pledges source add`, with the id
-    and jurisdiction that put the new file at this very path when it is inside a ledger."""
-    from pledges.edit.session import ledger_root
-
-    guess = "--id ID --jurisdiction JURISDICTION"
-    root = ledger_root(file)
-    if root is not None and file.suffix in (".yaml", ".yml"):
-        try:
-            folder = file.resolve().parent.relative_to(root.resolve())
-        except ValueError:
-            folder = None
-        if folder is not None and folder.parts:
-            jurisdiction = "/".join(folder.parts)
-            guess = f"--id {folder.parts[-1]}-{file.stem} --jurisdiction {jurisdiction}"
-    return (
-        f"{file}: no such ledger file; a ledger file starts with its source document: "
-        f"pledges source add DOCUMENT {guess} --date DATE --title TITLE --title-en TITLE "
-        "--publisher PUBLISHER"
-    )
 
 
 @app.command()

@@ -73,6 +73,29 @@ def ledger_file_for(root: Path, source_id: str, jurisdiction: str) -> Path:
     return root.joinpath(*jurisdiction.split("/"), stem + ".yaml")
 
 
+def missing_file_hint(file: Path) -> str:
+    """What to say about a ledger file that does not exist: a ledger file starts with its
+    source, so name the `pledges source add` whose id and jurisdiction put the new file at
+    this very path (see `ledger_file_for`) when the path is inside a ledger."""
+    from pledges.edit.session import ledger_root
+
+    guess = "--id ID --jurisdiction JURISDICTION"
+    root = ledger_root(file)
+    if root is not None and file.suffix in (".yaml", ".yml"):
+        try:
+            folder: Path | None = file.resolve().parent.relative_to(root.resolve())
+        except ValueError:
+            folder = None
+        if folder is not None and folder.parts:
+            jurisdiction = "/".join(folder.parts)
+            guess = f"--id {folder.parts[-1]}-{file.stem} --jurisdiction {jurisdiction}"
+    return (
+        f"{file}: no such ledger file; a ledger file starts with its source document: "
+        f"pledges source add DOCUMENT {guess} --date DATE --title TITLE --title-en TITLE "
+        "--publisher PUBLISHER"
+    )
+
+
 def source_entry(fields: SourceFields, archive: str, sha256: str) -> dict[str, Any]:
     """The `source` mapping in the ledger's key order; unset fields left out."""
     values: dict[str, Any] = {
@@ -365,6 +388,7 @@ __all__ = [
     "SourceFields",
     "archive_existing",
     "ledger_file_for",
+    "missing_file_hint",
     "option_problems",
     "plan_source",
     "write_source",
