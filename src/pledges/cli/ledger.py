@@ -107,7 +107,7 @@ def jurisdiction_add(
       pledges jurisdiction add cn/zhejiang --name 浙江省 --name-en "Zhejiang Province" \\
         --level province --code 330000
     """
-    from pledges.edit import atomic, session, splice
+    from pledges.edit import atomic, blocks, session
     from pledges.read.loader import JURISDICTIONS_FILE, LedgerNotFoundError, find_ledger
 
     if code is not None and not (len(code) == 6 and code.isascii() and code.isdigit()):
@@ -143,7 +143,7 @@ def jurisdiction_add(
             + f" first: pledges jurisdiction add {first} --name … --level …",
             EXIT_FINDINGS,
         )
-    edit = splice.plan_jurisdiction(loaded, entry)
+    edit = blocks.plan_jurisdiction(loaded, entry)
     if isinstance(edit, list):
         _refuse(edit)
     problem = atomic.write(edit)

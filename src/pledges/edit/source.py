@@ -317,7 +317,7 @@ def archive_existing(
     add `archive`, `sha256` and `retrieved` to its source block (a verified edit: every
     quote citing the source must be in the text). If the edit is refused, the new archive
     is removed again."""
-    from pledges.edit import atomic, session, splice
+    from pledges.edit import atomic, blocks, session
     from pledges.model.periods import PeriodError, parse_period
 
     root_text = result.ledger.root
@@ -367,7 +367,7 @@ def archive_existing(
     if isinstance(loaded, list):
         refused = loaded
     else:
-        edit = splice.plan_source_keys(loaded, values, SOURCE_KEYS)
+        edit = blocks.plan_source_keys(loaded, values, SOURCE_KEYS)
         if isinstance(edit, list):
             refused = edit
         else:

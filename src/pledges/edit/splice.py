@@ -15,7 +15,6 @@ from pledges.edit.emit import (
     PLEDGE_KEYS,
     key_words,
     mapping_lines,
-    scalar,
     sequence_lines,
     short_slug,
 )
@@ -83,7 +82,7 @@ def _at(loaded: Loaded, line: int, column: int) -> str:
     return text[column - 1] if 0 < column <= len(text) else ""
 
 
-def _key_slot(
+def key_slot(
     loaded: Loaded, path: tuple[str | int, ...], key: str, order: Sequence[str]
 ) -> tuple[int, str | None] | Diagnostic:
     """Where a new key goes in the block mapping at `path`: (line to insert before, the key
@@ -112,9 +111,7 @@ def _get(data: Any, path: tuple[str | int, ...]) -> Any:
     return data
 
 
-def _insert_key(
-    mapping: dict[str, Any], key: str, value: Any, before: str | None
-) -> dict[str, Any]:
+def insert_key(mapping: dict[str, Any], key: str, value: Any, before: str | None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in mapping.items():
         if k == before:
@@ -149,7 +146,7 @@ def _block_item_layout(loaded: Loaded, path: tuple[str | int, ...]) -> tuple[int
     return layout
 
 
-def _append_to_list(
+def append_to_list(
     loaded: Loaded,
     path: tuple[str | int, ...],
     item: dict[str, Any],
@@ -186,7 +183,7 @@ def _append_to_list(
             )
         head = f"{match.group(1)}{key}:{match.group(3) or ''}"
         return Splice(line, line, [head, *sequence_lines([item], column + 1)])
-    slot = _key_slot(loaded, parent, key, order)
+    slot = key_slot(loaded, parent, key, order)
     if isinstance(slot, Diagnostic):
         return slot
     indent = loaded.doc.position((*parent, next(iter(mapping))), key=True)[1] - 1
@@ -213,7 +210,7 @@ def plan_observe(
     path = _pledge_path(loaded, pledge_id)
     if isinstance(path, Diagnostic):
         return [path]
-    splice = _append_to_list(loaded, (*path, "progress"), observation, PLEDGE_KEYS)
+    splice = append_to_list(loaded, (*path, "progress"), observation, PLEDGE_KEYS)
     if isinstance(splice, Diagnostic):
         return [splice]
     expected = copy.deepcopy(loaded.doc.data)
@@ -221,9 +218,9 @@ def plan_observe(
     if "progress" in pledge:
         pledge["progress"].append(observation)
     else:
-        before = _key_slot(loaded, path, "progress", PLEDGE_KEYS)
+        before = key_slot(loaded, path, "progress", PLEDGE_KEYS)
         assert not isinstance(before, Diagnostic)
-        expected["pledges"][path[1]] = _insert_key(pledge, "progress", [observation], before[1])
+        expected["pledges"][path[1]] = insert_key(pledge, "progress", [observation], before[1])
     summary = f"observation {observation.get('period')} of {pledge_id}"
     item = (*path, "progress", len(_get(expected, path)["progress"]) - 1)
     return verify(loaded, splice, expected, summary, item)
@@ -244,12 +241,12 @@ def plan_assess(
         splice = Splice(line, end, mapping_lines({"assessment": assessment}, column - 1))
         expected["pledges"][path[1]]["assessment"] = assessment
     else:
-        slot = _key_slot(loaded, path, "assessment", PLEDGE_KEYS)
+        slot = key_slot(loaded, path, "assessment", PLEDGE_KEYS)
         if isinstance(slot, Diagnostic):
             return [slot]
         indent = loaded.doc.position((*path, "id"), key=True)[1] - 1
         splice = Splice(slot[0], slot[0] - 1, mapping_lines({"assessment": assessment}, indent))
-        expected["pledges"][path[1]] = _insert_key(
+        expected["pledges"][path[1]] = insert_key(
             _get(expected, path), "assessment", assessment, slot[1]
         )
     return verify(loaded, splice, expected, f"assessment of {pledge_id}", (*path, "assessment"))
@@ -275,13 +272,13 @@ def plan_baseline(
                 column,
             )
         ]
-    slot = _key_slot(loaded, path, "baseline", PLEDGE_KEYS)
+    slot = key_slot(loaded, path, "baseline", PLEDGE_KEYS)
     if isinstance(slot, Diagnostic):
         return [slot]
     indent = loaded.doc.position((*path, "id"), key=True)[1] - 1
     splice = Splice(slot[0], slot[0] - 1, mapping_lines({"baseline": baseline}, indent))
     expected = copy.deepcopy(loaded.doc.data)
-    expected["pledges"][path[1]] = _insert_key(_get(expected, path), "baseline", baseline, slot[1])
+    expected["pledges"][path[1]] = insert_key(_get(expected, path), "baseline", baseline, slot[1])
     return verify(loaded, splice, expected, f"baseline {baseline.get('period')} of {pledge_id}")
 
 
@@ -306,7 +303,7 @@ def plan_new(loaded: Loaded, pledge: dict[str, Any]) -> Edit | list[Diagnostic]:
         ]
     if not isinstance(loaded.doc.data.get("pledges"), list):
         return [refusal(loaded.name, REFUSED, "the file has no 'pledges' list")]
-    splice = _append_to_list(loaded, ("pledges",), pledge, (), blank_between=True)
+    splice = append_to_list(loaded, ("pledges",), pledge, (), blank_between=True)
     if isinstance(splice, Diagnostic):
         return [splice]
     expected = copy.deepcopy(loaded.doc.data)
@@ -375,7 +372,7 @@ def plan_new_drafts(
         if key in taken:
             return [refusal(loaded.name, EXISTS, f"pledge id '{pledge.get('id')}' is taken")]
         taken.add(key)
-        splice = _append_to_list(loaded, ("pledges",), pledge, (), blank_between=True)
+        splice = append_to_list(loaded, ("pledges",), pledge, (), blank_between=True)
         if isinstance(splice, Diagnostic):
             return [splice]
         body = splice.lines[1:] if empty and index else list(splice.lines)
@@ -503,64 +500,3 @@ def plan_reject(loaded: Loaded, pledge_id: str) -> Edit | list[Diagnostic]:
         f"rejected {len(drafts)} draft observation{'s' if len(drafts) != 1 else ''} of {pledge_id}"
     )
     return verify(loaded, _drop_lines(loaded, drop), expected, summary)
-
-
-JURISDICTION_KEYS = ("id", "name", "name_en", "level", "code")
-
-
-def plan_jurisdiction(loaded: Loaded, entry: dict[str, Any]) -> Edit | list[Diagnostic]:
-    """Append a jurisdiction to jurisdictions.yaml; its id must be new and its parent listed."""
-    data = loaded.doc.data
-    items = data.get("jurisdictions") if isinstance(data, dict) else None
-    if not isinstance(items, list):
-        return [refusal(loaded.name, REFUSED, "the file has no 'jurisdictions' list")]
-    jid = str(entry.get("id"))
-    for index, item in enumerate(items):
-        if isinstance(item, dict) and item.get("id") == jid:
-            line, column = loaded.doc.position(("jurisdictions", index, "id"))
-            return [
-                refusal(
-                    loaded.name,
-                    EXISTS,
-                    f"jurisdiction '{jid}' is already listed",
-                    None,
-                    line,
-                    column,
-                )
-            ]
-    splice = _append_to_list(loaded, ("jurisdictions",), entry, ())
-    if isinstance(splice, Diagnostic):
-        return [splice]
-    expected = copy.deepcopy(data)
-    expected["jurisdictions"].append(entry)
-    return verify(loaded, splice, expected, f"jurisdiction {jid}")
-
-
-def plan_source_keys(
-    loaded: Loaded, values: dict[str, Any], order: Sequence[str]
-) -> Edit | list[Diagnostic]:
-    """Add keys (new to it, adjacent in `order`) to the file's `source` block mapping, at
-    their place in `order`."""
-    data = loaded.doc.data
-    source = data.get("source") if isinstance(data, dict) else None
-    if not isinstance(source, dict) or not source:
-        return [refusal(loaded.name, REFUSED, "the file has no 'source' mapping to add to")]
-    present = [key for key in values if key in source]
-    if present:
-        line, column = loaded.doc.position(("source", present[0]), key=True)
-        return [
-            refusal(loaded.name, EXISTS, f"source already has '{present[0]}'", None, line, column)
-        ]
-    first = next(iter(values))
-    slot = _key_slot(loaded, ("source",), first, order)
-    if isinstance(slot, Diagnostic):
-        return [slot]
-    indent = loaded.doc.position(("source", next(iter(source))), key=True)[1] - 1
-    lines = [" " * indent + f"{scalar(key)}: {scalar(value)}" for key, value in values.items()]
-    expected = copy.deepcopy(data)
-    updated = expected["source"]
-    for key, value in values.items():
-        updated = _insert_key(updated, key, value, slot[1])
-    expected["source"] = updated
-    summary = f"source {source.get('id')}: " + ", ".join(values)
-    return verify(loaded, Splice(slot[0], slot[0] - 1, lines), expected, summary)
