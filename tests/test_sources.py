@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rich.console import Console
 
 from pledges.edit import atomic
 from pledges.edit.session import refusal
 from pledges.model.ledger import Source
 from pledges.model.sourcetext import SourceText
-from pledges.present.quotes import quote_context
+from pledges.present.layout import Painter, Screen
+from pledges.present.quotes import quote_context, wrap_line
 from pledges.read.archive import Archive
 from pledges.read.extract import decode_text, guess_kind, html_text, pdf_text
 from tests.conftest import Result, pledges_file
@@ -329,36 +329,38 @@ def test_source_list_and_check(
 # ---------------------------------------------------------------- show
 
 
-def _context(quote: str, plain: bool, force_terminal: bool) -> str:
+def _context(quote: str, terminal: bool) -> list[str]:
     text = SourceText("第一段\n\n指标\n地区生产总值\n增长6%\n\n尾声\n")
     archive = Archive("sources/a.txt", "ledger/sources/a.txt", "0" * 64, text)
     source = Source("a", None, None, None, None, None, None, "a.yaml", archive="sources/a.txt")
-    console = Console(
-        force_terminal=force_terminal,
-        color_system="standard" if force_terminal else None,
-        width=60,
-    )
-    with console.capture() as captured:
-        for item in quote_context(quote, source, {"sources/a.txt": archive}, plain):
-            console.print(item)
-    return "\n".join(line.rstrip() for line in captured.get().splitlines())
+    screen = Screen(terminal=terminal, width=60, color_system="standard" if terminal else None)
+    lines = quote_context(quote, source, {"sources/a.txt": archive}, not terminal, 2)
+    return Painter(screen).lines(lines)
 
 
 def test_a_quote_in_context_is_marked_plainly_off_a_terminal() -> None:
-    assert _context("地区生产总值 增长6%", plain=True, force_terminal=False).splitlines() == [
-        "ledger/sources/a.txt:4",
-        "3 │ 指标",
-        "4 │ [[地区生产总值]]",
-        "5 │ [[增长6%]]",
-        "7 │ 尾声",
+    assert _context("地区生产总值 增长6%", terminal=False) == [
+        "  ledger/sources/a.txt:4",
+        "  3 │ 指标",
+        "  4 │ [[地区生产总值]]",
+        "  5 │ [[增长6%]]",
+        "  7 │ 尾声",
     ]
 
 
 def test_a_quote_in_context_is_highlighted_in_a_terminal() -> None:
-    shown = _context("地区生产总值 增长6%", plain=False, force_terminal=True)
+    shown = "\n".join(_context("地区生产总值 增长6%", terminal=True))
     assert "[[" not in shown
     assert "\x1b[1;7m地区生产总值\x1b[0m" in shown
     assert "\x1b[1;7m增长6%\x1b[0m" in shown
+
+
+def test_a_long_context_line_wraps_under_its_text() -> None:
+    line = [("  12 │ ", "dim"), ("甲" * 30, ""), ("乙乙", "bold reverse")]
+    assert wrap_line(line, 40, 7) == [
+        [("  12 │ ", "dim"), ("甲" * 16, "")],
+        [("       ", ""), ("甲" * 14, ""), ("乙乙", "bold reverse")],
+    ]
 
 
 _HTML_PIECES = [
@@ -403,10 +405,8 @@ def test_hostile_archive_text_is_escaped_in_show_and_source_commands(
     for output in outputs:
         assert "\x1b" not in output and "\u202e" not in output and "\x07" not in output
     context = [line.rstrip() for line in outputs[0].splitlines()]
-    assert (
-        "  1 │ 目标\\x1b[2J:\\u202e[[地区生产总值增长6%]]\\x1b]8;;https://evil.example/\\x07"
-        in (context)
-    )
+    line = "1 │ 目标\\x1b[2J:\\u202e[[地区生产总值增长6%]]\\x1b]8;;https://evil.example/\\x07"
+    assert " " * 14 + line in context  # under the quote, in the label column
 
 
 # ---------------------------------------------------------------- source archive

@@ -9,7 +9,18 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from pledges.cli.common import EXIT_FINDINGS, LedgerOpt, app, as_of_date, fail, say, stderr
+from pledges.cli.common import (
+    EXIT_FINDINGS,
+    LedgerOpt,
+    app,
+    as_of_date,
+    fail,
+    load_ledger,
+    lock_timeout,
+    say,
+    say_waiting,
+    stderr,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -107,8 +118,8 @@ def jurisdiction_add(
       pledges jurisdiction add cn/zhejiang --name 浙江省 --name-en "Zhejiang Province" \\
         --level province --code 330000
     """
-    from pledges.edit import atomic, blocks, session
-    from pledges.read.loader import JURISDICTIONS_FILE, LedgerNotFoundError, find_ledger
+    from pledges.edit import atomic, blocks
+    from pledges.read.loader import JURISDICTIONS_FILE
 
     if code is not None and not (len(code) == 6 and code.isascii() and code.isdigit()):
         fail(f"--code: '{code}' is not an administrative division code of six digits")
@@ -120,17 +131,12 @@ def jurisdiction_add(
     entry = {"id": jurisdiction_id, "name": name, "name_en": english, "level": level.value}
     if code is not None:
         entry["code"] = code
-    try:
-        root = find_ledger(ledger, Path.cwd())
-    except LedgerNotFoundError as exc:
-        fail(str(exc))
+    result = load_ledger(ledger)
+    root = Path(result.ledger.root)
     path = root / JURISDICTIONS_FILE
     if not path.exists() and not path.is_symlink():
         fail(f"{path}: no such file; 'pledges init' starts a ledger with one")
-    loaded = session.open_for_edit(path, as_of_date(None), root, kind="jurisdictions")
-    if isinstance(loaded, list):
-        _refuse(loaded)
-    missing = _missing_parents(jurisdiction_id, set(loaded.result.ledger.jurisdictions))
+    missing = _missing_parents(jurisdiction_id, set(result.ledger.jurisdictions))
     if missing:
         first = missing[0]
         fail(
@@ -143,15 +149,20 @@ def jurisdiction_add(
             + f" first: pledges jurisdiction add {first} --name … --level …",
             EXIT_FINDINGS,
         )
-    edit = blocks.plan_jurisdiction(loaded, entry)
+    edit = atomic.apply_edit(
+        path,
+        as_of_date(None),
+        lambda loaded: blocks.plan_jurisdiction(loaded, entry),
+        root,
+        timeout=lock_timeout(),
+        on_wait=say_waiting,
+        kind="jurisdictions",
+    )
     if isinstance(edit, list):
         _refuse(edit)
-    problem = atomic.write(edit)
-    if problem is not None:
-        _refuse([problem])
     from pledges.present.escape import terminal
 
-    say(f"{terminal.text(edit.summary)}: written to {terminal.name(loaded.name)}:{edit.line}")
+    say(f"{terminal.text(edit.summary)}: written to {terminal.name(edit.loaded.name)}:{edit.line}")
 
 
 def _missing_parents(jurisdiction_id: str, known: set[str]) -> list[str]:

@@ -22,7 +22,9 @@ from pledges.cli.common import (
     as_of_date,
     fail,
     load_ledger,
+    lock_timeout,
     say,
+    say_waiting,
     stderr,
     stdout,
 )
@@ -243,7 +245,13 @@ def archive(
     if isinstance(extracted, Found):
         _refuse([extracted], EXIT_UNREADABLE)
     done = archive_existing(
-        result, source_id, extracted.data, retrieved or date.today().isoformat(), when_judged
+        result,
+        source_id,
+        extracted.data,
+        retrieved or date.today().isoformat(),
+        when_judged,
+        timeout=lock_timeout(),
+        on_wait=say_waiting,
     )
     if isinstance(done, list):
         _refuse(done)

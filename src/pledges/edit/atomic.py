@@ -54,18 +54,20 @@ def apply_edit(
     *,
     timeout: float = DEFAULT_TIMEOUT,
     on_wait: Callable[[Waiting], None] | None = None,
+    kind: str = "ledger-file",
 ) -> Edit | list[Diagnostic]:
     """Open a file for editing, plan the edit on what was read, verify and write it.
 
     The ledger's lock is held from the read to the rename; a writer that finds it held
     waits up to `timeout` seconds (`on_wait` is told once) and is then refused.
     Returns the written edit, or the diagnostics that refused it (the file unchanged).
+    `kind` is the file's kind: a ledger file, or a registry ("jurisdictions", "units").
     """
     held = acquire(path, display_name(path), timeout=timeout, on_wait=on_wait)
     if isinstance(held, Diagnostic):
         return [held]
     with held:
-        loaded = open_for_edit(path, as_of, root)
+        loaded = open_for_edit(path, as_of, root, kind)
         if isinstance(loaded, list):
             return loaded
         edit = plan(loaded)

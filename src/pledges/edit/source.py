@@ -11,12 +11,14 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pledges.edit.emit import SOURCE_KEYS, period, scalar
+from pledges.edit.lock import DEFAULT_TIMEOUT, Waiting
 from pledges.edit.session import EXISTS, REFUSED, UNVERIFIED, refusal
 from pledges.model.diagnostics import Diagnostic, Severity
 from pledges.model.ledger import CURRENT_FORMAT
@@ -262,7 +264,7 @@ def _verify(
     text = SourceText(new.archive.decode("utf-8-sig", errors="replace"))
     archives[relative] = Archive(relative, new.archive_name, new.sha256, text)
     check = LoadResult(ledger, list(result.diagnostics), {new.ledger_name}, result.unreadable)
-    errors = [d for d in lint(check, as_of, archives) if d.severity is Severity.ERROR]
+    errors = [d for d in lint(check, as_of, archives=archives) if d.severity is Severity.ERROR]
     if errors:
         return [
             refusal(
@@ -311,7 +313,14 @@ class Archived:
 
 
 def archive_existing(
-    result: LoadResult, source_id: str, data: bytes, retrieved: str, as_of: date
+    result: LoadResult,
+    source_id: str,
+    data: bytes,
+    retrieved: str,
+    as_of: date,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    on_wait: Callable[[Waiting], None] | None = None,
 ) -> Archived | list[Diagnostic]:
     """Archive the text of a source the ledger already has: write `sources/<id>.txt`, then
     add `archive`, `sha256` and `retrieved` to its source block (a verified edit: every
@@ -363,18 +372,17 @@ def archive_existing(
     if problem is not None:
         return [problem]
     values = {"archive": relative, "sha256": sha256_of(data), "retrieved": period(retrieved)}
-    loaded = session.open_for_edit(Path(doc.file), as_of, root)
-    if isinstance(loaded, list):
-        refused = loaded
-    else:
-        edit = blocks.plan_source_keys(loaded, values, SOURCE_KEYS)
-        if isinstance(edit, list):
-            refused = edit
-        else:
-            problem = atomic.write(edit)
-            if problem is None:
-                return Archived(name, loaded.name, edit.line, str(values["sha256"]))
-            refused = [problem]
+    edit = atomic.apply_edit(
+        Path(doc.file),
+        as_of,
+        lambda loaded: blocks.plan_source_keys(loaded, values, SOURCE_KEYS),
+        root,
+        timeout=timeout,
+        on_wait=on_wait,
+    )
+    if not isinstance(edit, list):
+        return Archived(name, edit.loaded.name, edit.line, str(values["sha256"]))
+    refused = edit
     with contextlib.suppress(OSError):
         os.unlink(path)
         if new_folder:

@@ -66,8 +66,8 @@ class _Out:
             return
         from pledges.present.quotes import quote_context, wrap_line
 
-        terminal = self.screen.terminal
-        for line in quote_context(quote, source, self.extras.archives, terminal, indent):
+        terminal, marks = self.screen.terminal, not self.screen.color
+        for line in quote_context(quote, source, self.extras.archives, marks, indent):
             if not terminal:
                 self.add(line)
                 continue

@@ -1,6 +1,6 @@
 """A quote shown in its source: the archived line(s) around it, the quote highlighted, and
-the line numbers of the archive. Highlighting is a style in a terminal and plain `[[ ]]`
-markers when the output is piped.
+the line numbers of the archive. Highlighting is a style on a colour terminal and plain
+`[[ ]]` markers elsewhere (piped output, NO_COLOR).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def _quoted_line(source: SourceText, number: int, span: Span, marks: bool) -> Li
     return [span_ for span_ in out if span_[0]]
 
 
-def context_lines(archive: Archive, span: Span, terminal: bool, indent: int) -> list[Line]:
+def context_lines(archive: Archive, span: Span, marks: bool, indent: int) -> list[Line]:
     """The archive's name and line, then the quote's lines with one line of content before
     and after, each numbered."""
     source = archive.text
@@ -65,7 +65,7 @@ def context_lines(archive: Archive, span: Span, terminal: bool, indent: int) -> 
         clipped = ("…" + line[-NEIGHBOUR:]) if len(line) > NEIGHBOUR else line
         lines.append([*gutter(before), (text(clipped), "dim")])
     for number in range(span.line, span.end_line + 1):
-        lines.append([*gutter(number), *_quoted_line(source, number, span, not terminal)])
+        lines.append([*gutter(number), *_quoted_line(source, number, span, marks)])
     if after is not None:
         line = source.line(after)
         clipped = (line[:NEIGHBOUR] + "…") if len(line) > NEIGHBOUR else line
@@ -77,10 +77,11 @@ def quote_context(
     quote: str | None,
     source: Source | None,
     archives: Mapping[str, Archive | str],
-    terminal: bool,
+    marks: bool,
     indent: int,
 ) -> list[Line]:
-    """The context block of one quote; nothing when its source keeps no readable archive."""
+    """The context block of one quote (the quote between `[[ ]]` with `marks`, else in
+    the highlight style); nothing when its source keeps no readable archive."""
     if quote is None or source is None or not source.archive:
         return []
     archive = archives.get(source.archive)
@@ -90,7 +91,7 @@ def quote_context(
     if span is None:
         message = f"not found in {name(archive.name)} ('pledges lint' shows the closest passage)"
         return [[(" " * indent + message, "red")]]
-    return context_lines(archive, span, terminal, indent)
+    return context_lines(archive, span, marks, indent)
 
 
 def wrap_line(line: Line, width: int, hang: int) -> list[Line]:

@@ -111,7 +111,8 @@ def quote_line(counts: dict[str, int]) -> str:
     if tally["unverifiable"]:
         count = tally["unverifiable"]
         parts.append(
-            f"{count} {'quote' if count == 1 else 'quotes'} not verifiable (source not archived)"
+            f"{count} {'quote' if count == 1 else 'quotes'} not verifiable "
+            "(no usable archive of their source)"
         )
     return "; ".join(parts)
 

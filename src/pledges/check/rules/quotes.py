@@ -164,16 +164,17 @@ def archives_for(ctx: RuleContext) -> Mapping[str, Archive | str]:
 def _missing(ctx: RuleContext, archive: Archive, quotes: list[str]) -> set[str]:
     """The quotes not in an archive; kept in the content cache under the archive's SHA-256
     and the quotes (in the order the ledger has them), so a warm run does not search."""
-    key = ""
-    if ctx.cache is not None:
+    cache = ctx.cache
+    key = None
+    if cache is not None:
         data = "\0".join([archive.sha256, *quotes]).encode("utf-8", "surrogatepass")
-        key = ctx.cache.key("quotes", data)
-        hit = ctx.cache.get(key)
+        key = cache.key("quotes", data)
+        hit = cache.get(key)
         if isinstance(hit, list) and all(isinstance(q, str) for q in hit):
             return set(hit)
     missing = {quote for quote in quotes if archive.text.find(quote) is None}
-    if ctx.cache is not None:
-        ctx.cache.put(key, sorted(missing))
+    if cache is not None and key is not None:
+        cache.put(key, sorted(missing))
     return missing
 
 
