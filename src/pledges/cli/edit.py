@@ -17,7 +17,6 @@ from pledges.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     EXIT_UNREADABLE,
-    EXIT_USAGE,
     AsOfOpt,
     LedgerOpt,
     app,
@@ -46,6 +45,7 @@ from pledges.cli.entries import (
     SameAsOpt,
     baseline_entry,
     before_period,
+    check_file,
     check_op,
     figure_option,
     figure_options,
@@ -379,10 +379,7 @@ def new(
     from pledges.edit import emit, session, splice
     from pledges.present.escape.terminal import text as clean
 
-    if not file.exists() and not file.is_symlink():
-        from pledges.edit.source import missing_file_hint
-
-        fail(missing_file_hint(file), EXIT_USAGE)
+    check_file(file)
     check_op(op, value, set_by_higher_level)
     root = ledger_dir(ledger) if ledger else None
     asked = _ask_missing({"title": title, "quote": quote, "deadline": deadline})

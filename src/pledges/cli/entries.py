@@ -173,6 +173,16 @@ def before_period(result: LoadResult, pledge_id: str, period: Period) -> Diagnos
     )
 
 
+def check_file(file: Path) -> None:
+    """A usage error for a ledger file that does not exist, naming the `pledges source
+    add` that creates it."""
+    if not file.exists() and not file.is_symlink():
+        from pledges.cli.common import EXIT_USAGE
+        from pledges.edit.source import missing_file_hint
+
+        fail(missing_file_hint(file), EXIT_USAGE)
+
+
 def check_op(op: str | None, values: list[str] | None, set_by: bool) -> None:
     from pledges.model.ledger import OPS
 
