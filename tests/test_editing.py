@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pledges.edit import atomic, emit, fmt, session, splice
+from pledges.edit import atomic, emit, fmt, ids, session, splice
 from pledges.edit.session import Edit, Loaded
 from pledges.read.yamlread import read_document
 
@@ -172,8 +172,8 @@ def test_assess_inserts_then_replaces(tmp_path: Path) -> None:
 def test_new_pledge_goes_last_separated_like_the_others(tmp_path: Path) -> None:
     path = make_ledger(tmp_path)
     loaded = opened(path)
-    assert splice.propose_id(loaded, "Build 2 parks, in 2023!") == "t/2023/build-parks"
-    assert splice.propose_id(loaded, "GDP") == "t/2023/gdp-2"
+    assert ids.propose_id(loaded, "Build 2 parks, in 2023!") == "t/2023/build-parks"
+    assert ids.propose_id(loaded, "GDP") == "t/2023/gdp-2"
     entry = emit.pledge_entry(
         "t/2023/parks",
         "Build 2 parks",
@@ -227,7 +227,7 @@ def test_proposed_ids_are_short_key_words(
     tmp_path: Path, title: str, metric: str | None, expected: str
 ) -> None:
     loaded = opened(make_ledger(tmp_path))
-    proposed = splice.propose_id(loaded, title, metric)
+    proposed = ids.propose_id(loaded, title, metric)
     assert proposed == expected
     assert len(proposed) <= emit.ID_LIMIT
 
@@ -236,7 +236,7 @@ def test_proposed_ids_stay_short_with_a_long_prefix(tmp_path: Path) -> None:
     long = "cn/zhejiang/hangzhou/xiaoshan/2023/livelihood"
     text = FILE.replace("t/2023/gdp", f"{long}/gdp").replace("t/2023/jobs", f"{long}/jobs")
     loaded = opened(make_ledger(tmp_path, text))
-    proposed = splice.propose_id(loaded, "Plant trees along every river", "Trees planted")
+    proposed = ids.propose_id(loaded, "Plant trees along every river", "Trees planted")
     assert proposed == "cn/zhejiang/hangzhou/trees-planted"
     assert len(proposed) <= emit.ID_LIMIT
 
@@ -249,7 +249,7 @@ def test_proposed_ids_are_valid_short_and_new(
     import re
 
     loaded = opened(make_ledger(tmp_path))
-    proposed = splice.propose_id(loaded, title, metric)
+    proposed = ids.propose_id(loaded, title, metric)
     assert len(proposed) <= emit.ID_LIMIT
     assert re.fullmatch(r"[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*", proposed)
     assert proposed not in {"t/2023/gdp", "t/2023/jobs"}
@@ -259,8 +259,8 @@ def test_new_into_an_empty_flow_list(tmp_path: Path) -> None:
     text = FILE[: FILE.index("pledges:")] + "pledges: []  # none yet\n"
     path = make_ledger(tmp_path, text)
     loaded = opened(path)
-    assert splice.propose_id(loaded, "Plant trees") == "cn/2023/plant-trees"
-    assert splice.propose_id(loaded, "Plant 5 trees", "Trees planted") == "cn/2023/trees-planted"
+    assert ids.propose_id(loaded, "Plant trees") == "cn/2023/plant-trees"
+    assert ids.propose_id(loaded, "Plant 5 trees", "Trees planted") == "cn/2023/trees-planted"
     entry = emit.pledge_entry("cn/2023/trees", "Plant trees", "植树", "2023")
     edit_and_write(path, lambda f: splice.plan_new(f, entry))
     assert path.read_text(encoding="utf-8").endswith(
@@ -458,7 +458,7 @@ KILLER = """
 import os, signal, sys
 from datetime import date
 from pathlib import Path
-from pledges.edit import atomic, emit, fmt, session, splice
+from pledges.edit import atomic, emit, fmt, ids, session, splice
 
 def die(src, dst):
     assert Path(src).read_bytes() == edit.data  # the complete new file is on disk

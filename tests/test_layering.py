@@ -13,6 +13,15 @@ def test_the_package_follows_the_import_rules() -> None:
     assert check(PACKAGE) == []
 
 
+def test_no_module_is_over_500_lines() -> None:
+    long = {
+        str(path.relative_to(PACKAGE)): n
+        for path in PACKAGE.rglob("*.py")
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 500
+    }
+    assert long == {}
+
+
 def test_the_checker_catches_each_kind_of_wrong_import(tmp_path: Path) -> None:
     files = {
         "__init__.py": '__version__ = "0"\n',

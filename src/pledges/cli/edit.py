@@ -376,7 +376,7 @@ def new(
         --quote 每年不少于三次 --start 2021 --deadline 2025 --every year \\
         --metric-name Drills --unit count --op ">=" --value 3
     """
-    from pledges.edit import emit, session, splice
+    from pledges.edit import emit, ids, session, splice
     from pledges.present.escape.terminal import text as clean
 
     check_file(file)
@@ -397,7 +397,7 @@ def new(
     stretches = [figure_option(stretch, metric_unit, "--stretch")] if stretch else []
     tolerances = numbers({"--tolerance": [tolerance] if tolerance else []})["--tolerance"]
     if not pledge_id:
-        pledge_id = splice.propose_id(loaded, asked["title"], metric_name)
+        pledge_id = ids.propose_id(loaded, asked["title"], metric_name)
         say(clean(f"proposed id: {pledge_id}"))
         if _interactive():
             pledge_id = typer.prompt("Id", default=pledge_id)

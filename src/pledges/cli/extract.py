@@ -145,7 +145,7 @@ def _ledger_for(ledger: str | None, *, needed: bool) -> LoadResult | None:
 def _write_pledges(path: Path, items: list[dict[str, Any]]) -> None:
     from datetime import date
 
-    from pledges.edit import atomic, splice
+    from pledges.edit import atomic, ids, splice
     from pledges.edit.session import Loaded
 
     if not items:
@@ -157,7 +157,7 @@ def _write_pledges(path: Path, items: list[dict[str, Any]]) -> None:
         drafts: list[tuple[dict[str, Any], str]] = []
         taken: set[str] = set()
         for item, confidence in found:
-            pledge_id = splice.propose_id(loaded, item["title"], item["metric"].get("name"))
+            pledge_id = ids.propose_id(loaded, item["title"], item["metric"].get("name"))
             base, n = pledge_id, 2
             while pledge_id in taken:
                 pledge_id, n = f"{base}-{n}", n + 1
