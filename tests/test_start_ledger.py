@@ -4,6 +4,7 @@ clean under --strict without a file edited by hand."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -318,3 +319,48 @@ def test_new_on_a_missing_file_says_how_to_create_it(
         "binjiang-2025-plan --jurisdiction cn/zhejiang/hangzhou/binjiang --date DATE --title "
         "TITLE --title-en TITLE --publisher PUBLISHER",
     )
+
+
+def test_encode_a_new_document_source_add_extract_review_accept(
+    run: Callable[..., Result], tmp_path: Path
+) -> None:
+    """source add → extract --write → lint (drafts only, every quote verified) → accept."""
+
+    def ok(*args: str) -> Result:
+        result = run(*args, cwd=repo)
+        assert result.exit_code == 0, (args, result.stdout, result.stderr)
+        return result
+
+    repo = tmp_path / "my-ledger"
+    assert run("init", "my-ledger", cwd=tmp_path).exit_code == 0
+    ok("jurisdiction", "add", "ex", "--name", "示例国", "--name-en", "Exampleland", "--level",
+       "country")  # fmt: skip
+    ok("jurisdiction", "add", "ex/city", "--name", "示例市", "--name-en", "Example City",
+       "--level", "prefecture", "--code", "990100")  # fmt: skip
+    (tmp_path / "report.txt").write_text(
+        "示例市2024年政府工作报告\n\n一、2023年工作回顾\n\n地区生产总值增长5.2%。\n\n"
+        "二、2024年主要目标\n\n地区生产总值增长6%左右,新建学校3所,\n"
+        "每年组织健身活动不少于三次,城镇调查失业率控制在5%以内。\n",
+        encoding="utf-8",
+    )
+    ok(
+        "source", "add", "../report.txt", "--id", "city-2024-work-report",
+        "--title", "示例市2024年政府工作报告", "--title-en", "Example City work report 2024",
+        "--publisher", "示例市人民政府", "--jurisdiction", "ex/city", "--date", "2024-01",
+    )  # fmt: skip
+    written = ok("extract", "city-2024-work-report", "--write")
+    assert written.stdout.startswith("4 draft pledges written to ledger/ex/city/2024-work-report")
+    lint = json.loads(run("lint", "--format", "json", cwd=repo).stdout)
+    assert {d["code"] for d in lint["diagnostics"]} == {"PL290"}
+    assert lint["summary"]["quotes"]["checked"] == lint["summary"]["quotes"]["verified"] == 4
+    drafts = json.loads(ok("list", "--drafts", "--format", "json").stdout)
+    assert sorted(d["quote"] for d in drafts) == [
+        "地区生产总值增长6%左右",
+        "城镇调查失业率控制在5%以内",
+        "新建学校3所",
+        "每年组织健身活动不少于三次",
+    ]
+    assert json.loads(ok("list", "--format", "json").stdout) == []
+    ok("accept", *(d["id"] for d in drafts))
+    assert run("lint", "--strict", cwd=repo).exit_code == 0
+    assert len(json.loads(ok("list", "--format", "json").stdout)) == 4

@@ -50,18 +50,18 @@ class Candidate:
             "quote": self.quote,
         }
         if self.made:
-            item["made"] = self.made
+            item["made"] = int(self.made) if self.made.isdigit() else self.made
         if self.first_period is not None:
             item["start"] = self.first_period
         item["deadline"] = self.deadline
-        if self.every:
-            item["every"] = self.every
         if self.binding is not None:
             item["binding"] = self.binding
         if self.tags:
             item["tags"] = self.tags
         item["metric"] = {"name": self.metric, "unit": self.unit, "kind": self.kind}
         item["target"] = dict(self.target)
+        if self.every:
+            item["target"]["every"] = self.every
         item["confidence"] = {"score": self.score, "rule": self.rule, "line": self.line}
         return item
 

@@ -28,7 +28,20 @@ def extract_pledges(
     found += from_prose(text, review, table_lines, ctx, registry)
     found += _milestones(text, review, table_lines, ctx)
     found += _set_by(text, review, table_lines, ctx)
+    for candidate in found:
+        _made_for(candidate, ctx)
     return ctx, _unique(sorted(found, key=lambda c: (c.start, c.end)))
+
+
+def _made_for(candidate: Candidate, ctx: DocumentContext) -> None:
+    """A target due before the document's own period was made earlier: in the plan before
+    (a five-year plan reviews the last one) or at the start of its own year."""
+    due = int(str(candidate.deadline)[:4])
+    own = ctx.plan_start if ctx.plan_start else ctx.year
+    if due < own:
+        candidate.made = str(due - 4 if ctx.plan_end else due)
+    if not candidate.metric.strip():
+        candidate.metric = candidate.quote[:40]
 
 
 def _unique(found: list[Candidate]) -> list[Candidate]:
