@@ -140,3 +140,39 @@ def test_status_on_a_big_ledger_shows_a_bar_on_a_terminal_and_none_piped(
     piped = subprocess.run(status_command(big_ledger), capture_output=True, env=env, check=True)
     assert piped.stderr == b""
     assert piped.stdout.decode("utf-8") == stdout
+
+
+def test_export_on_a_big_ledger_shows_a_bar_on_a_terminal_and_none_piped(
+    big_ledger: Path, tmp_path: Path
+) -> None:
+    env = command_env(tmp_path / "cache")
+
+    def command(out: Path) -> list[str]:
+        return [
+            *(sys.executable, "-m", "pledges", "export", str(out), "--format", "jsonl"),
+            *("--ledger", str(big_ledger), "--as-of", "2025"),
+        ]
+
+    master, slave = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            command(tmp_path / "a"), stdout=subprocess.DEVNULL, stderr=slave, env=env
+        )
+    finally:
+        os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # the terminal closes when the command ends
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    process.wait(timeout=600)
+    terminal = b"".join(chunks).decode("utf-8", "replace")
+    assert process.returncode == 0
+    assert "judging pledges" in terminal and "/20000" in terminal
+    piped = subprocess.run(command(tmp_path / "b"), capture_output=True, env=env, check=True)
+    assert piped.stderr == b""

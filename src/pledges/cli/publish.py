@@ -17,6 +17,7 @@ from pledges.cli.common import (
     as_of_date,
     fail,
     load_ledger,
+    reporter,
     stdout,
     warn_if_broken,
 )
@@ -45,9 +46,11 @@ class SqlFormat(StrEnum):
 def evaluated(ledger: str | None, as_of: str | None) -> tuple[LoadResult, list[Row], date]:
     from pledges.judge.query import evaluate_all
 
-    result = load_ledger(ledger)
     when = as_of_date(as_of)
-    return result, evaluate_all(result, when), when
+    with reporter() as progress:  # a bar on stderr for large ledgers, in a terminal only
+        result = load_ledger(ledger, progress=progress)
+        rows = evaluate_all(result, when, progress.phase("judging pledges"))
+    return result, rows, when
 
 
 def dataset_for(result: LoadResult, rows: list[Row], when: date) -> Dataset:
