@@ -103,18 +103,15 @@ def command_env(cache: Path) -> dict[str, str]:
     return env
 
 
-def test_status_on_a_big_ledger_shows_a_bar_on_a_terminal_and_none_piped(
-    big_ledger: Path, tmp_path: Path
-) -> None:
-    env = command_env(tmp_path / "cache")
+def on_terminal(command: list[str], env: dict[str, str], stdout: Path) -> tuple[int, str]:
+    """Run with stderr on a pseudo-terminal; the exit code and what the terminal showed.
+
+    stdout goes to a file: a pipe nobody reads while the terminal is read would fill up.
+    """
     master, slave = pty.openpty()
-    # stdout to a file: a pipe nobody reads while the terminal is read would fill up
-    report = tmp_path / "status.txt"
-    with report.open("wb") as out:
+    with stdout.open("wb") as out:
         try:
-            process = subprocess.Popen(
-                status_command(big_ledger), stdout=out, stderr=slave, env=env
-            )
+            process = subprocess.Popen(command, stdout=out, stderr=slave, env=env)
         finally:
             os.close(slave)
     chunks = []
@@ -128,9 +125,17 @@ def test_status_on_a_big_ledger_shows_a_bar_on_a_terminal_and_none_piped(
         chunks.append(data)
     os.close(master)
     process.wait(timeout=600)
+    return process.returncode, b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_status_on_a_big_ledger_shows_a_bar_on_a_terminal_and_none_piped(
+    big_ledger: Path, tmp_path: Path
+) -> None:
+    env = command_env(tmp_path / "cache")
+    report = tmp_path / "status.txt"
+    code, terminal = on_terminal(status_command(big_ledger), env, report)
     stdout = report.read_text(encoding="utf-8")
-    terminal = b"".join(chunks).decode("utf-8", "replace")
-    assert process.returncode == 0
+    assert code == 0
     assert "judging pledges" in terminal
     assert "/20000" in terminal and "━" in terminal
     # the bar never reaches stdout: the report is whole, one line per pledge
@@ -153,26 +158,8 @@ def test_export_on_a_big_ledger_shows_a_bar_on_a_terminal_and_none_piped(
             *("--ledger", str(big_ledger), "--as-of", "2025"),
         ]
 
-    master, slave = pty.openpty()
-    try:
-        process = subprocess.Popen(
-            command(tmp_path / "a"), stdout=subprocess.DEVNULL, stderr=slave, env=env
-        )
-    finally:
-        os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:  # the terminal closes when the command ends
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(master)
-    process.wait(timeout=600)
-    terminal = b"".join(chunks).decode("utf-8", "replace")
-    assert process.returncode == 0
+    code, terminal = on_terminal(command(tmp_path / "a"), env, tmp_path / "export.txt")
+    assert code == 0
     assert "judging pledges" in terminal and "/20000" in terminal
     piped = subprocess.run(command(tmp_path / "b"), capture_output=True, env=env, check=True)
     assert piped.stderr == b""
