@@ -2,6 +2,7 @@
 
     python benchmarks/run.py [--pledges 10000] [--runs 5] [--out DIR] [--profile]
                              [--observations 20000] [--reordered 4000] [--scaling-only]
+                             [--history-only] [--large]
 
 Generates the ledger with gen_ledger.py (or reuses DIR when it already holds one), then
 reports the median wall time of each command over --runs runs, its ratio to the reference
@@ -244,6 +245,99 @@ def scaling(work: Path, runs: int, observations: int, reordered: int) -> str:
     return f"scaling with the observations of a pledge\n\n{table(rows)}{note}"
 
 
+def observe_row(ledger: Path, env: dict[str, str], runs: int, work: Path) -> Timing:
+    """`pledges observe` adding one observation, warm, the edited file restored each run."""
+    pledges = executable("pledges")
+    copy = work / "observe-ledger"
+    if not copy.exists():
+        shutil.copytree(ledger, copy)
+    path = Path(ledger_files(copy)[0])
+    text = path.read_text(encoding="utf-8")
+    start = text.index("\n  - id: ") + len("\n  - id: ")
+    ident = text[start : text.index("\n", start)]
+    source = text.split("\n  id: ", 1)[1].split("\n", 1)[0]
+    command = [
+        pledges, "observe", ident, "--period", "2030", "--value", "1", "--source", source,
+        "--quote", "完成1", "--ledger", str(copy), "--as-of", AS_OF,
+    ]  # fmt: skip
+    run_once([pledges, "lint", "--ledger", str(copy), "--as-of", AS_OF], env)  # warms the cache
+    seconds: list[float] = []
+    code = 0
+    for _ in range(runs):
+        path.write_text(text, encoding="utf-8")
+        elapsed, code = run_once(command, env)
+        seconds.append(elapsed)
+    path.write_text(text, encoding="utf-8")
+    label = "pledges observe, one edit (warm)"
+    print(f"  {label}: {', '.join(f'{s:.3f}' for s in seconds)} s", file=sys.stderr)
+    return Timing(label, seconds, code)
+
+
+def ratio(timing: Timing, reference: Timing) -> str:
+    return f"{timing.median / reference.median:.2f}x"
+
+
+def history_rows(pledges_count: int, runs: int, work: Path, ledger: Path | None) -> str:
+    """History, diff, table and edit rows: git repositories built from a generated ledger."""
+    from histories import diff_repository, history_repository
+
+    pledges = executable("pledges")
+    env = dict(os.environ, PLEDGES_CACHE_DIR=str(work / "cache"), NO_COLOR="1", COLUMNS="120")
+    env.pop("PLEDGES_LEDGER", None)
+    print(f"building git histories of {pledges_count} pledges", file=sys.stderr)
+    out = work / f"git-{pledges_count}"
+    history = history_repository(out, pledges_count)
+    repo = diff_repository(out, pledges_count)
+    ident = (history / "tracked-id").read_text(encoding="utf-8").strip()
+    at = ["--as-of", AS_OF]
+    in_history = ["--ledger", str(history / "ledger")]
+    in_diff = ["--ledger", str(repo / "ledger"), *at]
+
+    def time(label: str, *args: str) -> Timing:
+        return measure(label, [pledges, *args], env, runs, prime=True)
+
+    walked = time("pledges history ID, 50 commits (warm)", "history", ident, *in_history)
+    cold = time(
+        "pledges history ID, 50 commits (--no-cache)", "history", ident, "--no-cache", *in_history
+    )
+    one = time("pledges diff base one (one file)", "diff", "base", "one", *in_diff)
+    renamed = time("pledges diff base renamed (every id)", "diff", "base", "renamed", *in_diff)
+    touched = time("pledges diff base touched (every file)", "diff", "base", "touched", *in_diff)
+    tree = time("pledges diff base (work tree, one file)", "diff", "base", *in_diff)
+    table_rows: list[tuple[Timing, str, str, str]] = [
+        (walked, "-", "<= 2 s at 10k, 10 s at 100k", yes(walked.median <= target(pledges_count))),
+        (cold, "-", "-", "-"),
+        (one, "1.00x", "reference for diff", "-"),
+        (renamed, ratio(renamed, one), "<= 1.2x a one-file diff",
+         yes(renamed.median <= 1.2 * one.median)),
+        (touched, ratio(touched, one), "-", "-"),
+        (tree, ratio(tree, one), "-", "-"),
+    ]  # fmt: skip
+    if ledger is not None:
+        common = ["--ledger", str(ledger), *at]
+        json_list = time("pledges list --format json (warm)", "list", "--format", "json", *common)
+        table_list = time("pledges list, table (warm)", "list", *common)
+        status = time("pledges status, table (warm)", "status", *common)
+        observe = observe_row(ledger, env, runs, work)
+        table_rows += [
+            (json_list, "1.00x", "reference for tables", "-"),
+            (table_list, ratio(table_list, json_list), "<= 1.3x list --format json",
+             yes(table_list.median <= 1.3 * json_list.median)),
+            (status, ratio(status, json_list), "<= 1.3x list --format json",
+             yes(status.median <= 1.3 * json_list.median)),
+            (observe, "-", "<= 0.5 s at 10k", yes(observe.median <= 0.5)),
+        ]  # fmt: skip
+    failed = [t.label for t, *_ in table_rows if t.exit_code != 0]
+    note = f"\nnon-zero exit: {', '.join(failed)}" if failed else ""
+    return (
+        f"history, diff, tables and edits at {pledges_count} pledges\n\n{table(table_rows)}{note}"
+    )
+
+
+def target(pledges_count: int) -> float:
+    return 2.0 if pledges_count <= 10000 else 10.0
+
+
 def yes(met: bool) -> str:
     return "yes" if met else "NO"
 
@@ -349,17 +443,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--scaling-only", action="store_true", help="only the rows that scale with observations"
     )
+    parser.add_argument(
+        "--history-only",
+        action="store_true",
+        help="only the history, diff, table and edit rows",
+    )
+    parser.add_argument(
+        "--large",
+        action="store_true",
+        help="also the history and diff rows at 100,000 pledges (minutes to build)",
+    )
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
     with tempfile.TemporaryDirectory(prefix="pledges-bench-") as folder:
         work = Path(folder)
+        only = args.scaling_only or args.history_only
         if not args.scaling_only:
             ledger = ensure_ledger(args.out, args.pledges, work)
-            print(benchmark(ledger, args.runs, work))
+            if not only:
+                print(benchmark(ledger, args.runs, work))
+                print()
+            print(history_rows(args.pledges, args.runs, work, ledger))
             print()
-        print(scaling(work, args.runs, args.observations, args.reordered))
-        if args.profile and not args.scaling_only:
+            if args.large:
+                print(history_rows(100000, args.runs, work, None))
+                print()
+        if not args.history_only:
+            print(scaling(work, args.runs, args.observations, args.reordered))
+        if args.profile and not only:
             print()
             print(profiles(ledger, work, 15))
     return 0

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from pledges.check.rules import run_rules
 from pledges.judge.status import Context
-from pledges.model.diagnostics import Diagnostic, sort_diagnostics
+from pledges.model.diagnostics import Diagnostic, Severity, sort_diagnostics
 from pledges.read.loader import LoadResult, Progress
 
 if TYPE_CHECKING:
@@ -60,3 +60,39 @@ def lint(
 ) -> list[Diagnostic]:
     """All findings, sorted by position; limited to the selected files when there are any."""
     return lint_report(result, as_of, progress, archives=archives).diagnostics
+
+
+def file_errors(result: LoadResult, name: str, as_of: date) -> list[Diagnostic]:
+    """The lint errors in one file of a loaded ledger: the errors `lint` gives for `name`
+    when it is the file asked about, without running the rules over every other file.
+
+    The rules run on the file itself and on stand-ins for the other ledger files that
+    keep what a rule reads across files: their sources (a source declared twice,
+    evidence citing a source, the archives quotes are checked against) and the earlier
+    pledges whose ids read as one of the file's (an id used twice or confusable); the
+    whole ledger's pledge index, units, jurisdictions and registries stay. What the
+    rules find in the stand-ins is about other files and is dropped. Warnings may need
+    more of the ledger (PL283 compares pledges across files) and are left out.
+    """
+    from dataclasses import replace
+
+    from pledges.check.rules.ids import normalize_id
+    from pledges.model.document import Document
+
+    ledger = result.ledger
+    target = next((f for f in ledger.files if f.doc.file == name), None)
+    wanted = {normalize_id(p.id) for p in target.pledges} if target else set()
+    files, earlier = [], True
+    for ledger_file in ledger.files:
+        if ledger_file is target:
+            files.append(ledger_file)
+            earlier = False
+            continue
+        pledges = [p for p in ledger_file.pledges if earlier and normalize_id(p.id) in wanted]
+        stand_in = Document(ledger_file.doc.file, {})
+        files.append(replace(ledger_file, doc=stand_in, pledges=pledges))
+    view = replace(ledger, files=files)
+    found = [d for d in result.diagnostics if d.file == name]
+    found += run_rules(view, context_for(result), as_of, selected={name}, cache=result.cache)
+    found = [d for d in found if d.file == name and d.severity is Severity.ERROR]
+    return sort_diagnostics(found)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from pledges.model.diagnostics import Diagnostic
     from pledges.present.layout import Screen
     from pledges.present.progress import Reporter
+    from pledges.read.cache import Cache
     from pledges.read.loader import LoadResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
@@ -216,6 +217,20 @@ def optional_date(value: str | None, option: str) -> date | None:
         return parse_date(value)
     except PeriodError as exc:
         fail(f"{option}: {exc}")
+
+
+NoCacheOpt = Annotated[
+    bool,
+    typer.Option("--no-cache", help="Parse every file it reads afresh, not from the parse cache."),
+]
+
+
+def parse_cache(no_cache: bool = False) -> Cache | None:
+    """The parse cache, typed; None with --no-cache."""
+    from pledges.read.cache import Cache
+
+    cache = open_cache(no_cache)
+    return cache if isinstance(cache, Cache) else None
 
 
 def open_cache(no_cache: bool) -> object | None:

@@ -25,6 +25,7 @@ from pledges.cli.common import (
     load_ledger,
     lock_timeout,
     optional_date,
+    parse_cache,
     say,
     say_waiting,
 )
@@ -57,6 +58,7 @@ from pledges.cli.entries import (
 if TYPE_CHECKING:
     from pledges.edit.session import Edit, Loaded
     from pledges.model.diagnostics import Diagnostic
+    from pledges.read.loader import LoadResult
 
 QuoteOpt = Annotated[
     str, typer.Option("--quote", help="The evidence, verbatim in the source's language.")
@@ -90,16 +92,24 @@ def _refuse(
 
 
 def _apply(
-    path: Path, root: str, as_of: str | None, plan: Callable[[Loaded], Edit | list[Diagnostic]]
+    path: Path,
+    root: str,
+    as_of: str | None,
+    plan: Callable[[Loaded], Edit | list[Diagnostic]],
+    prior: LoadResult | Loaded | None = None,
 ) -> None:
-    """Open, plan, verify and write one edit; exit 1 with the reasons when refused."""
+    """Open, plan, verify and write one edit; exit 1 with the reasons when refused.
+    `prior`, the ledger (or file) the command read already, is not read again."""
     from pledges.edit import atomic
     from pledges.present.escape.terminal import name as shown
     from pledges.present.escape.terminal import text as clean
     from pledges.read.loader import display_name
 
     when, at = as_of_date(as_of), Path(root) if root else None
-    edit = atomic.apply_edit(path, when, plan, at, timeout=lock_timeout(), on_wait=say_waiting)
+    edit = atomic.apply_edit(
+        path, when, plan, at, timeout=lock_timeout(), on_wait=say_waiting,
+        cache=parse_cache(), prior=prior,
+    )  # fmt: skip
     if isinstance(edit, list):
         _refuse(edit, file=display_name(path))
     say(f"{clean(edit.summary)}: written to {shown(edit.loaded.name)}:{edit.line}")
@@ -198,6 +208,7 @@ def observe(
             result.ledger.root,
             as_of,
             lambda loaded: splice.plan_baseline(loaded, pledge_id, item),
+            result,
         )
         return
     early = before_period(result, pledge_id, when_period)
@@ -209,6 +220,7 @@ def observe(
         result.ledger.root,
         as_of,
         lambda loaded: splice.plan_observe(loaded, pledge_id, item),
+        result,
     )
 
 
@@ -274,6 +286,7 @@ def assess(
         result.ledger.root,
         as_of,
         lambda loaded: splice.plan_assess(loaded, pledge_id, item),
+        result,
     )
 
 
@@ -384,7 +397,7 @@ def new(
     root = ledger_dir(ledger) if ledger else None
     asked = _ask_missing({"title": title, "quote": quote, "deadline": deadline})
     base = baseline_entry(baseline, baseline_quote, baseline_source, baseline_url)
-    loaded = session.open_for_edit(file, as_of_date(as_of), root)
+    loaded = session.open_for_edit(file, as_of_date(as_of), root, cache=parse_cache())
     if isinstance(loaded, list):
         _refuse(loaded)
     metric_unit = unit_option(loaded.result.ledger.units, unit)
@@ -431,7 +444,7 @@ def new(
         same_as=same_as,
         note=note,
     )
-    _apply(file, str(root or ""), as_of, lambda fresh: splice.plan_new(fresh, entry))
+    _apply(file, str(root or ""), as_of, lambda fresh: splice.plan_new(fresh, entry), loaded)
 
 
 @app.command()

@@ -17,6 +17,7 @@ from pledges.cli.common import (
     fail,
     load_ledger,
     lock_timeout,
+    parse_cache,
     say,
     say_waiting,
     stdout,
@@ -169,7 +170,9 @@ def _write_pledges(path: Path, items: list[dict[str, Any]]) -> None:
             drafts.append(({"id": pledge_id, "review": "draft", **item}, comment))
         return splice.plan_new_drafts(loaded, drafts)
 
-    edit = atomic.apply_edit(path, date.today(), plan, timeout=lock_timeout(), on_wait=say_waiting)
+    edit = atomic.apply_edit(
+        path, date.today(), plan, timeout=lock_timeout(), on_wait=say_waiting, cache=parse_cache()
+    )
     if isinstance(edit, list):
         _refuse(edit)
     say(
@@ -200,6 +203,8 @@ def _write_outcomes(result: LoadResult, items: list[dict[str, Any]]) -> None:
             partial(splice.plan_observe, pledge_id=pledge_id, observation=observation),
             timeout=lock_timeout(),
             on_wait=say_waiting,
+            cache=parse_cache(),
+            prior=result,
         )
         if isinstance(edit, list):
             _refuse(edit)
@@ -244,6 +249,8 @@ def _review(pledge_ids: list[str], ledger: str | None, accept: bool) -> None:
             partial(plan, pledge_id=pledge_id),
             timeout=lock_timeout(),
             on_wait=say_waiting,
+            cache=parse_cache(),
+            prior=result,
         )
         if isinstance(edit, list):
             _refuse(edit)

@@ -14,11 +14,13 @@ from pledges.cli.common import (
     EXIT_USAGE,
     AsOfOpt,
     LedgerOpt,
+    NoCacheOpt,
     app,
     as_of_date,
     clean_text,
     fail,
-    load_ledger,
+    parse_cache,
+    say,
     stderr,
     stdout,
 )
@@ -56,16 +58,19 @@ def diff(
     ),
     as_of: AsOfOpt = None,
     ledger: LedgerOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """What changed between two revisions of the ledger, pledge by pledge.
+
+    Only the files whose contents differ between the two revisions are read in full.
 
     Example:
 
     \b
       pledges diff origin/main HEAD --format markdown --as-of 2024-12-31
     """
-    from pledges.history.revisions import WORK_TREE, GitError, load_at, merge_base
-    from pledges.history.semdiff import diff as semantic_diff
+    from pledges.history.compare import compare
+    from pledges.history.revisions import WORK_TREE, GitError, find_repo, label, merge_base, resolve
     from pledges.history.semdiff import unreadable_text
     from pledges.present.diff import to_json, to_markdown, to_text
 
@@ -76,24 +81,18 @@ def diff(
         if base is None:
             base, branch = merge_base(root, head)
             name = f"merge base with {branch}"
-        base_result, base_label = load_at(root, base, name)
-        if head is None:
-            head_result, head_label = load_ledger(ledger), WORK_TREE
-        else:
-            head_result, head_label = load_at(root, head)
+        repo = find_repo(root)
+        base_sha = resolve(repo, base)
+        base_label = label(repo, base_sha, base, name)
+        head_sha = None if head is None else resolve(repo, head)
+        head_label = WORK_TREE if head is None else label(repo, str(head_sha), head)
+        result = compare(
+            repo, root, base_sha, head_sha, when, base_label, head_label, parse_cache(no_cache)
+        )
     except GitError as exc:
         fail(str(exc), EXIT_USAGE)
-    result = semantic_diff(
-        base_result.ledger,
-        head_result.ledger,
-        when,
-        base_label,
-        head_label,
-        base_unloaded=base_result.unloaded(),
-        head_unloaded=head_result.unloaded(),
-    )
     render = {"text": to_text, "json": to_json, "markdown": to_markdown}[output_format.value]
-    stdout().out(render(result), highlight=False)
+    say(render(result))  # escaped for its format already; rich would only slow it down
     if result.unreadable:
         console = stderr()
         for item in result.unreadable:
@@ -106,6 +105,7 @@ def diff(
 def history(
     pledge_id: Annotated[str, typer.Argument(metavar="ID", help="The pledge id.")],
     ledger: LedgerOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """The life of a pledge from git: added, target changes, observations, statuses.
 
@@ -119,7 +119,7 @@ def history(
 
     root = _ledger_root(ledger)
     try:
-        events = pledge_history(root, pledge_id)
+        events = pledge_history(root, pledge_id, parse_cache(no_cache))
     except GitError as exc:
         fail(str(exc), EXIT_USAGE)
     if events is None:

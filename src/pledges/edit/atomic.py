@@ -33,7 +33,8 @@ from pledges.edit.session import (
     refusal,
 )
 from pledges.model.diagnostics import Diagnostic
-from pledges.read.loader import display_name
+from pledges.read.cache import Cache
+from pledges.read.loader import LoadResult, display_name
 from pledges.read.safe import MAX_FILE_BYTES
 
 Plan = Callable[[Loaded], Edit | list[Diagnostic]]
@@ -55,6 +56,8 @@ def apply_edit(
     timeout: float = DEFAULT_TIMEOUT,
     on_wait: Callable[[Waiting], None] | None = None,
     kind: str = "ledger-file",
+    cache: Cache | None = None,
+    prior: LoadResult | Loaded | None = None,
 ) -> Edit | list[Diagnostic]:
     """Open a file for editing, plan the edit on what was read, verify and write it.
 
@@ -62,12 +65,14 @@ def apply_edit(
     waits up to `timeout` seconds (`on_wait` is told once) and is then refused.
     Returns the written edit, or the diagnostics that refused it (the file unchanged).
     `kind` is the file's kind: a ledger file, or a registry ("jurisdictions", "units").
+    `prior` (what the caller read before the lock) is used only if no file changed since
+    (`session.open_for_edit`); `cache` is the parse cache for anything read again.
     """
     held = acquire(path, display_name(path), timeout=timeout, on_wait=on_wait)
     if isinstance(held, Diagnostic):
         return [held]
     with held:
-        loaded = open_for_edit(path, as_of, root, kind)
+        loaded = open_for_edit(path, as_of, root, kind, cache=cache, prior=prior)
         if isinstance(loaded, list):
             return loaded
         edit = plan(loaded)

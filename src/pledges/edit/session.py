@@ -13,7 +13,15 @@ from pathlib import Path
 
 from pledges.model.diagnostics import Diagnostic, Severity
 from pledges.model.document import Document
-from pledges.read.loader import JURISDICTIONS_FILE, LoadResult, display_name, load
+from pledges.read.cache import Cache
+from pledges.read.loader import (
+    JURISDICTIONS_FILE,
+    LoadResult,
+    display_name,
+    expand,
+    load,
+    unchanged,
+)
 from pledges.read.safe import BOM, RawFile, read_raw
 from pledges.read.yamlread import read_document
 
@@ -100,10 +108,22 @@ def line_ending(name: str, text: str) -> str | Diagnostic:
 
 
 def open_for_edit(
-    path: Path, as_of: date, root: Path | None = None, kind: str = "ledger-file"
+    path: Path,
+    as_of: date,
+    root: Path | None = None,
+    kind: str = "ledger-file",
+    *,
+    cache: Cache | None = None,
+    prior: LoadResult | Loaded | None = None,
 ) -> Loaded | list[Diagnostic]:
     """Read a ledger file (or a registry, by `kind`) and its ledger; refuse what must not
-    be edited."""
+    be edited.
+
+    `prior` is what the command loaded already: the same ledger, or this file opened for
+    editing before. It is used as it is when every file still holds the bytes it held
+    then (`loader.unchanged`); otherwise the ledger is loaded again, through `cache`.
+    Only the file's own lint errors are looked for (`lint.file_errors`).
+    """
     name = display_name(path)
     raw = read_raw(path, name)
     if isinstance(raw, Diagnostic):
@@ -111,12 +131,22 @@ def open_for_edit(
     eol = line_ending(name, raw.text)
     if isinstance(eol, Diagnostic):
         return [eol]
-    from pledges.check.lint import lint
+    from pledges.check.lint import file_errors
 
     folder = root if root is not None else ledger_root(path)
     # a registry is read as part of its ledger, never as a ledger file
-    result = load(folder, [path]) if kind == "ledger-file" else load(folder)
-    return _opened(path, name, raw, eol, result, lint(result, as_of), as_of, kind)
+    paths = [path] if kind == "ledger-file" else []
+    if isinstance(prior, Loaded):
+        same = prior.path == path and prior.raw == raw.data and (prior.as_of, prior.kind)
+        if same == (as_of, kind) and unchanged(prior.result, folder, paths):
+            return prior
+        prior = prior.result
+    if prior is not None and unchanged(prior, folder, paths):
+        selected = {display_name(p) for p in expand(paths)} if paths else None
+        result = replace(prior, selected=selected)
+    else:
+        result = load(folder, paths, cache=cache)
+    return _opened(path, name, raw, eol, result, file_errors(result, name, as_of), as_of, kind)
 
 
 def open_all(

@@ -16,7 +16,7 @@ from pledges.edit.session import (
     apply_splice,
     refusal,
 )
-from pledges.model.diagnostics import Diagnostic, Severity, json_path, sort_diagnostics
+from pledges.model.diagnostics import Diagnostic, json_path, sort_diagnostics
 from pledges.model.document import Document
 from pledges.read.loader import LoadResult
 from pledges.read.yamlread import read_document
@@ -118,8 +118,9 @@ def _same_order(left: Any, right: Any) -> bool:
 
 
 def _new_lint_errors(loaded: Loaded, doc: Document) -> list[Diagnostic]:
-    """Lint errors the new text would have, within its ledger."""
-    from pledges.check.lint import lint
+    """Lint errors the new text would have, within its ledger (the file's own errors: the
+    rules read the rest of the ledger only where they look across files)."""
+    from pledges.check.lint import file_errors
     from pledges.model.ledger import build_file
     from pledges.model.registries import BUILTIN_UNITS
     from pledges.read.loader import add_registry
@@ -137,5 +138,5 @@ def _new_lint_errors(loaded: Loaded, doc: Document) -> list[Diagnostic]:
         ledger = replace(old.ledger, files=files)
     diagnostics = [d for d in old.diagnostics if d.file != loaded.name]
     diagnostics += validate(loaded.kind, doc)
-    result = LoadResult(ledger, diagnostics, {loaded.name}, old.unreadable)
-    return [d for d in lint(result, loaded.as_of) if d.severity is Severity.ERROR]
+    result = LoadResult(ledger, diagnostics, {loaded.name}, old.unreadable, cache=old.cache)
+    return file_errors(result, loaded.name, loaded.as_of)

@@ -10,6 +10,7 @@ message is fit to show a user; problems in the files are diagnostics, as elsewhe
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import subprocess
@@ -22,6 +23,7 @@ from pledges.model.diagnostics import Diagnostic, Severity
 from pledges.model.document import Document
 from pledges.model.ledger import Ledger, build_file
 from pledges.model.registries import BUILTIN_UNITS
+from pledges.read.cache import Cache
 from pledges.read.loader import (
     JURISDICTIONS_FILE,
     REGISTRY_FILES,
@@ -29,12 +31,12 @@ from pledges.read.loader import (
     LoadResult,
     add_registry,
     display_name,
+    parse_raw,
 )
-from pledges.read.safe import MAX_FILE_BYTES, conflict_markers, decode
-from pledges.read.yamlread import read_document
+from pledges.read.safe import MAX_FILE_BYTES, decode
 
 WORK_TREE = "working tree"
-_SYMLINK_MODE = "120000"
+SYMLINK_MODE = "120000"
 
 
 class GitError(Exception):
@@ -151,7 +153,7 @@ def merge_base(ledger_root: Path, head: str | None) -> tuple[str, str]:
     return out.decode("ascii").strip(), branch
 
 
-def _tree(repo: Repo, sha: str) -> list[tuple[str, str, str]]:
+def tree_entries(repo: Repo, sha: str) -> list[tuple[str, str, str]]:
     """(mode, blob id, path) of every file under the ledger at a commit."""
     args = ["ls-tree", "-r", "-z", "--full-tree", sha]
     if repo.prefix:
@@ -185,7 +187,77 @@ def _blobs(repo: Repo, ids: Sequence[str]) -> dict[str, bytes]:
     return found
 
 
-def _ledger_relative(repo: Repo, path: str) -> str | None:
+class BlobReader:
+    """Blobs read one at a time, as they are needed, from one `git cat-file --batch`.
+
+    Use it as a context manager; the process ends when the block does.
+    """
+
+    def __init__(self, repo: Repo) -> None:
+        self._repo = repo
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> BlobReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self._process is None:
+            try:
+                self._process = subprocess.Popen(
+                    ["git", "cat-file", "--batch"],
+                    cwd=self._repo.top,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    env=_environment(),
+                )
+            except OSError as exc:
+                raise GitError(f"git could not be run: {exc.strerror or exc}") from exc
+        return self._process
+
+    def read(self, blob: str) -> bytes:
+        """The blob's bytes; empty when the repository does not have it."""
+        process = self._start()
+        assert process.stdin is not None and process.stdout is not None
+        try:
+            process.stdin.write(f"{blob}\n".encode("ascii"))
+            process.stdin.flush()
+            header = process.stdout.readline().split()
+            if len(header) != 3:
+                if header[-1:] == [b"missing"]:
+                    return b""
+                raise GitError(f"git cat-file failed on {blob}")
+            size = int(header[2])
+            data = process.stdout.read(size)
+            process.stdout.read(1)  # the line feed after the contents
+        except (OSError, ValueError) as exc:
+            raise GitError(f"git cat-file failed: {exc}") from exc
+        if len(data) != size:
+            raise GitError(f"git cat-file ended early on {blob}")
+        return data
+
+    def close(self) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        for stream in (process.stdin, process.stdout):
+            if stream is not None:
+                stream.close()
+        process.wait()
+
+
+def blob_id(data: bytes, length: int = 40) -> str:
+    """The id git gives a blob of these bytes (SHA-256 when ids are 64 digits long)."""
+    digest = hashlib.sha256() if length == 64 else hashlib.sha1(usedforsecurity=False)
+    digest.update(b"blob %d\0" % len(data))
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def ledger_relative(repo: Repo, path: str) -> str | None:
     """The path below the ledger directory, or None for hidden or non-YAML files."""
     relative = path[len(repo.prefix) :] if path.startswith(repo.prefix) else path
     parts = relative.split("/")
@@ -194,36 +266,36 @@ def _ledger_relative(repo: Repo, path: str) -> str | None:
     return relative
 
 
-def _parse(name: str, data: bytes, kind: str) -> tuple[Document, list[Diagnostic]]:
+def parse_blob(
+    name: str, data: bytes, kind: str, cache: Cache | None = None
+) -> tuple[Document, list[Diagnostic]]:
+    """A committed file parsed and schema-checked as the loader does a file on disk."""
     if len(data) > MAX_FILE_BYTES:
         message = "is larger than 8 MiB; ledger files are limited to 8 MiB"
         return Document(name), [Diagnostic(name, 1, 1, "PL001", Severity.ERROR, message)]
     raw = decode(name, data)
     if isinstance(raw, Diagnostic):
         return Document(name), [raw]
-    diagnostics = conflict_markers(raw)
-    if diagnostics:
-        return Document(name), diagnostics
-    doc, diagnostics = read_document(name, raw.text)
-    if doc.data is not None and not any(d.code == "PL004" for d in diagnostics):
-        from pledges.read.schema import validate
-
-        diagnostics += validate(kind, doc)
-    return doc, diagnostics
+    return parse_raw(raw, kind, cache)
 
 
-def load_revision(repo: Repo, sha: str, cache: ParseCache | None = None) -> LoadResult:
-    """The ledger as committed at `sha`, as a LoadResult like the work tree's."""
+def load_revision(
+    repo: Repo, sha: str, cache: ParseCache | None = None, disk: Cache | None = None
+) -> LoadResult:
+    """The ledger as committed at `sha`, as a LoadResult like the work tree's.
+
+    `disk` is the parse cache of the work tree's files, shared by content.
+    """
     ledger = Ledger(root=display_name(repo.top / repo.prefix) if repo.prefix else ".")
     ledger.units = dict(BUILTIN_UNITS)
     result = LoadResult(ledger)
     entries = []
-    for mode, blob, path in _tree(repo, sha):
-        relative = _ledger_relative(repo, path)
+    for mode, blob, path in tree_entries(repo, sha):
+        relative = ledger_relative(repo, path)
         if relative is None:
             continue
         name = display_name(repo.top / path)
-        if mode == _SYMLINK_MODE:
+        if mode == SYMLINK_MODE:
             result.diagnostics.append(
                 Diagnostic(
                     name,
@@ -245,7 +317,7 @@ def load_revision(repo: Repo, sha: str, cache: ParseCache | None = None) -> Load
     contents = _blobs(repo, sorted(set(wanted)))
     for blob, name, kind in entries:
         if (blob, name) not in cache:
-            cache[(blob, name)] = _parse(name, contents.get(blob, b""), kind)
+            cache[(blob, name)] = parse_blob(name, contents.get(blob, b""), kind, disk)
         doc, diagnostics = cache[(blob, name)]
         result.diagnostics += diagnostics
         if doc.data is None:
@@ -257,18 +329,24 @@ def load_revision(repo: Repo, sha: str, cache: ParseCache | None = None) -> Load
     return result
 
 
-def load_at(ledger_root: Path, revision: str, name: str | None = None) -> tuple[LoadResult, str]:
+def load_at(
+    ledger_root: Path, revision: str, name: str | None = None, disk: Cache | None = None
+) -> tuple[LoadResult, str]:
     """Resolve `revision` and load the ledger at it: (result, label for output).
 
     The label is the revision as given with its short commit id, or `name` instead.
     """
     repo = find_repo(ledger_root)
     sha = resolve(repo, revision)
-    result = load_revision(repo, sha)
+    return load_revision(repo, sha, disk=disk), label(repo, sha, revision, name)
+
+
+def label(repo: Repo, sha: str, revision: str, name: str | None = None) -> str:
+    """A revision for output: as given with its short commit id, or `name` instead."""
     abbrev = short(repo, sha)
     if name is None and not sha.startswith(revision):
         name = revision
-    return result, f"{name} ({abbrev})" if name else abbrev
+    return f"{name} ({abbrev})" if name else abbrev
 
 
 _RAW_DATE = re.compile(r"(-?[0-9]{1,20})(?: ([+-])([0-9]*?)([0-9]{1,2}))?")
@@ -328,42 +406,16 @@ class Event:
     text: str
 
 
-def pledge_history(ledger_root: Path, pledge_id: str) -> list[Event] | None:
+def pledge_history(
+    ledger_root: Path, pledge_id: str, disk: Cache | None = None
+) -> list[Event] | None:
     """The life of one pledge along the ledger's commits; None when it never existed.
 
-    Each commit that touched the ledger is compared with the previous one; statuses are
-    judged as of each commit's author date and reported when they differ from the last.
+    See `pledges.history.lifeline`, which reads only the files that can hold it.
     """
-    from pledges.history.semdiff import history_events
-    from pledges.judge.status import Context, evaluate
+    from pledges.history.lifeline import pledge_history as walk
 
-    repo = find_repo(ledger_root)
-    cache: ParseCache = {}
-    events: list[Event] = []
-    previous = None
-    last_status: str | None = None
-    seen = False
-    for commit in ledger_log(repo):
-        loaded = load_revision(repo, commit.sha, cache)
-        ledger = loaded.ledger
-        index = ledger.pledge_index()
-        current = index.get(pledge_id)
-        broken = loaded.unloaded().get(previous.file) if previous is not None else None
-        if current is None and broken is not None:
-            # its file could not be read here: say so, and compare the next readable version
-            # with the last one read, not with an absence
-            where = f"{broken.line}:{broken.column}: {broken.code} {broken.message}"
-            events.append(Event(commit, f"{broken.file} could not be read ({where})"))
-            continue
-        seen = seen or current is not None
-        status = None
-        if current is not None:
-            status = evaluate(current, commit.day, Context(ledger.units, index)).status
-        texts = history_events(previous, current, last_status, status)
-        events += [Event(commit, text) for text in texts]
-        previous = current
-        last_status = status
-    return events if seen else None
+    return walk(ledger_root, pledge_id, disk)
 
 
 @dataclass(frozen=True)

@@ -355,12 +355,37 @@ def diff(
     A file one side could not load (`*_unloaded`: file name to its first error) is
     reported, and the pledges the other side has in it count as neither added nor removed.
     """
+    old, new = base.pledge_index(), head.pledge_index()
+    old_context, new_context = Context(base.units, old), Context(head.units, new)
+    labels = (as_of, base_label, head_label)
+    return diff_pledges(
+        old, new, old_context, new_context, *labels, base_unloaded=base_unloaded,
+        head_unloaded=head_unloaded,
+    )  # fmt: skip
+
+
+def diff_pledges(
+    old_index: Mapping[str, Pledge],
+    new_index: Mapping[str, Pledge],
+    old_context: Context,
+    new_context: Context,
+    as_of: date,
+    base_label: str,
+    head_label: str,
+    *,
+    base_unloaded: Mapping[str, Diagnostic] | None = None,
+    head_unloaded: Mapping[str, Diagnostic] | None = None,
+) -> Diff:
+    """Compare two sides' pledges by id; the contexts judge statuses on each side.
+
+    The indexes hold every pledge of each side, or only those of the ids that can differ
+    (`history.compare` proves which); the contexts always answer for the whole ledgers.
+    """
     result = Diff(base_label, head_label, as_of)
     base_unloaded, head_unloaded = base_unloaded or {}, head_unloaded or {}
     result.unreadable = [
         Unreadable("base", base_label, d) for _, d in sorted(base_unloaded.items())
     ] + [Unreadable("head", head_label, d) for _, d in sorted(head_unloaded.items())]
-    old_index, new_index = base.pledge_index(), head.pledge_index()
     added = [
         p
         for i, p in sorted(new_index.items())
@@ -373,8 +398,6 @@ def diff(
         for i, p in sorted(old_index.items())
         if i not in new_index and p.file not in head_unloaded
     ]
-    old_context = Context(base.units, old_index)
-    new_context = Context(head.units, new_index)
     for pledge_id, new in sorted(new_index.items()):
         old = old_index.get(pledge_id)
         if old is None:

@@ -7,6 +7,7 @@ then built from the documents, and the registries are read from the ledger root.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from pledges.model.document import Document, Marks
 from pledges.model.ledger import Ledger, build_file
 from pledges.model.registries import BUILTIN_UNITS, Jurisdiction, Unit
 from pledges.read.cache import Cache, Key
-from pledges.read.safe import conflict_markers_in, read_raw
+from pledges.read.safe import RawFile, conflict_markers_in, read_raw
 from pledges.read.yamlread import MAX_DEPTH, read_document
 
 JURISDICTIONS_FILE = "jurisdictions.yaml"
@@ -46,6 +47,8 @@ class LoadResult:
     paths: dict[str, Path] = field(default_factory=dict)
     # the content cache the ledger was read with, for later stages to reuse
     cache: Cache | None = None
+    # every file read, in order, with a digest of what it held (see `unchanged`)
+    read: dict[Path, str] = field(default_factory=dict)
 
     def unloaded(self) -> dict[str, Diagnostic]:
         """Files whose data could not be loaded at all (unreadable, YAML errors), each with
@@ -136,19 +139,31 @@ def expand(paths: Iterable[Path]) -> list[Path]:
 
 
 def parse_file(
-    path: Path, name: str, kind: str, cache: Cache | None
+    path: Path, name: str, kind: str, cache: Cache | None, read: dict[Path, str] | None = None
 ) -> tuple[Document, list[Diagnostic], bool]:
-    """Read, parse and schema-check one file: (document, diagnostics, unreadable)."""
+    """Read, parse and schema-check one file: (document, diagnostics, unreadable).
+
+    `read`, when given, records a digest of what the file held.
+    """
     raw = read_raw(path, name)
+    if read is not None:
+        read[path] = _digest(raw)
     if isinstance(raw, Diagnostic):
         return Document(name), [raw], True
+    doc, diagnostics = parse_raw(raw, kind, cache)
+    return doc, diagnostics, False
+
+
+def parse_raw(raw: RawFile, kind: str, cache: Cache | None) -> tuple[Document, list[Diagnostic]]:
+    """Parse and schema-check a file's text, through the cache when there is one."""
+    name = raw.name
     if cache:
         key = cache.key(kind, raw.data)
         hit = _cached_parse(name, cache.get(key))
         if hit is not None:
             data, found = hit
             doc = Document(name, data, load_marks=lambda: _marks(cache, key, name, raw.text))
-            return doc, found, False
+            return doc, found
     doc, diagnostics = _parse(name, kind, raw.text)
     if cache:
         stored = [
@@ -157,7 +172,7 @@ def parse_file(
         ]
         cache.put(key, [doc.data, stored])
         cache.put(key.with_part("marks"), [[list(p), list(m)] for p, m in doc.marks.items()])
-    return doc, diagnostics, False
+    return doc, diagnostics
 
 
 def _parse(name: str, kind: str, text: str) -> tuple[Document, list[Diagnostic]]:
@@ -263,18 +278,15 @@ def load(
     """
     ledger = Ledger(root=str(root) if root else "")
     result = LoadResult(ledger, cache=cache)
-    files: list[Path] = ledger_files(root) if root else []
+    files, requested = _ledger_paths(root, paths)
     if paths:
-        requested = expand(paths)
-        known = {p.resolve() for p in files}
-        files += [p for p in requested if p.resolve() not in known]
         result.selected = {display_name(p) for p in requested}
     if progress is not None:
         progress(0, len(files))
     for done, path in enumerate(files, 1):
         name = display_name(path)
         result.paths[name] = path
-        doc, diagnostics, unreadable = parse_file(path, name, "ledger-file", cache)
+        doc, diagnostics, unreadable = parse_file(path, name, "ledger-file", cache, result.read)
         result.diagnostics += diagnostics
         result.unreadable |= unreadable
         if doc.data is not None:
@@ -288,15 +300,47 @@ def load(
     return result
 
 
+def _ledger_paths(root: Path | None, paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """The ledger files `load` reads, in order, and the files asked about."""
+    files: list[Path] = ledger_files(root) if root else []
+    requested = expand(paths) if paths else []
+    if requested:
+        known = {p.resolve() for p in files}
+        files += [p for p in requested if p.resolve() not in known]
+    return files, requested
+
+
+def _registry_paths(root: Path | None) -> list[tuple[Path, str]]:
+    if root is None:
+        return []
+    found = [(root / JURISDICTIONS_FILE, "jurisdictions"), (root / UNITS_FILE, "units")]
+    return [(path, kind) for path, kind in found if path.exists() or path.is_symlink()]
+
+
+def _digest(raw: RawFile | Diagnostic) -> str:
+    if isinstance(raw, Diagnostic):
+        return "unreadable: " + raw.message
+    return hashlib.blake2b(raw.data, digest_size=16).hexdigest()
+
+
+def unchanged(result: LoadResult, root: Path | None, paths: Sequence[Path] = ()) -> bool:
+    """Whether `load(root, paths)` would now read the very files and bytes `result` read.
+
+    Every file is listed and read again (reading is cheap; parsing is what it saves).
+    """
+    files, _ = _ledger_paths(root, paths)
+    files += [path for path, _ in _registry_paths(root)]
+    if files != list(result.read):
+        return False
+    return all(_digest(read_raw(p, display_name(p))) == d for p, d in result.read.items())
+
+
 def _load_registries(root: Path, result: LoadResult, cache: Cache | None) -> None:
     ledger = result.ledger
     ledger.units = dict(BUILTIN_UNITS)
-    for file_name, kind in ((JURISDICTIONS_FILE, "jurisdictions"), (UNITS_FILE, "units")):
-        path = root / file_name
-        if not path.exists() and not path.is_symlink():
-            continue
+    for path, kind in _registry_paths(root):
         name = display_name(path)
-        doc, diagnostics, unreadable = parse_file(path, name, kind, cache)
+        doc, diagnostics, unreadable = parse_file(path, name, kind, cache, result.read)
         result.diagnostics += diagnostics
         result.unreadable |= unreadable
         if doc.data is None:
