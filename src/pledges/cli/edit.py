@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -106,10 +107,8 @@ def _apply(
     from pledges.read.loader import display_name
 
     when, at = as_of_date(as_of), Path(root) if root else None
-    edit = atomic.apply_edit(
-        path, when, plan, at, timeout=lock_timeout(), on_wait=say_waiting,
-        cache=parse_cache(), prior=prior,
-    )  # fmt: skip
+    wait = lock_timeout()
+    edit = atomic.apply_edit(path, when, plan, at, timeout=wait, on_wait=say_waiting, prior=prior)
     if isinstance(edit, list):
         _refuse(edit, file=display_name(path))
     say(f"{clean(edit.summary)}: written to {shown(edit.loaded.name)}:{edit.line}")
@@ -203,25 +202,15 @@ def observe(
     shape |= {"bound": bound.value if bound else None, "approx": approx}
     if baseline:
         item = emit.observation(period, figure, proof, **shape)
-        _apply(
-            path,
-            result.ledger.root,
-            as_of,
-            lambda loaded: splice.plan_baseline(loaded, pledge_id, item),
-            result,
-        )
+        plan = partial(splice.plan_baseline, pledge_id=pledge_id, baseline=item)
+        _apply(path, result.ledger.root, as_of, plan, result)
         return
     early = before_period(result, pledge_id, when_period)
     if early is not None:
         _refuse([early])
     item = emit.observation(period, figure, proof, outcome=outcome, done=done, **shape)
-    _apply(
-        path,
-        result.ledger.root,
-        as_of,
-        lambda loaded: splice.plan_observe(loaded, pledge_id, item),
-        result,
-    )
+    plan = partial(splice.plan_observe, pledge_id=pledge_id, observation=item)
+    _apply(path, result.ledger.root, as_of, plan, result)
 
 
 @app.command()
@@ -281,13 +270,8 @@ def assess(
     item = emit.assessment(status, period, rationale, _evidence(quote, source, url, title, when))
     result = load_ledger(ledger)
     path = _pledge_file(result, pledge_id)
-    _apply(
-        path,
-        result.ledger.root,
-        as_of,
-        lambda loaded: splice.plan_assess(loaded, pledge_id, item),
-        result,
-    )
+    plan = partial(splice.plan_assess, pledge_id=pledge_id, assessment=item)
+    _apply(path, result.ledger.root, as_of, plan, result)
 
 
 def _interactive() -> bool:

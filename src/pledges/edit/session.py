@@ -121,7 +121,8 @@ def open_for_edit(
 
     `prior` is what the command loaded already: the same ledger, or this file opened for
     editing before. It is used as it is when every file still holds the bytes it held
-    then (`loader.unchanged`); otherwise the ledger is loaded again, through `cache`.
+    then (`loader.unchanged`); otherwise the ledger is loaded again, through `cache` (by
+    default the cache `prior` was read with).
     Only the file's own lint errors are looked for (`lint.file_errors`).
     """
     name = display_name(path)
@@ -136,6 +137,8 @@ def open_for_edit(
     folder = root if root is not None else ledger_root(path)
     # a registry is read as part of its ledger, never as a ledger file
     paths = [path] if kind == "ledger-file" else []
+    if cache is None and prior is not None:  # read again through the cache it was read with
+        cache = (prior.result if isinstance(prior, Loaded) else prior).cache
     if isinstance(prior, Loaded):
         same = prior.path == path and prior.raw == raw.data and (prior.as_of, prior.kind)
         if same == (as_of, kind) and unchanged(prior.result, folder, paths):
