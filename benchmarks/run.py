@@ -256,9 +256,10 @@ def observe_row(ledger: Path, env: dict[str, str], runs: int, work: Path) -> Tim
     start = text.index("\n  - id: ") + len("\n  - id: ")
     ident = text[start : text.index("\n", start)]
     source = text.split("\n  id: ", 1)[1].split("\n", 1)[0]
+    quote = text[start:].split("\n    quote: ", 1)[1].split("\n", 1)[0]  # in the archive
     command = [
         pledges, "observe", ident, "--period", "2030", "--value", "1", "--source", source,
-        "--quote", "完成1", "--ledger", str(copy), "--as-of", AS_OF,
+        "--quote", quote, "--ledger", str(copy), "--as-of", AS_OF,
     ]  # fmt: skip
     run_once([pledges, "lint", "--ledger", str(copy), "--as-of", AS_OF], env)  # warms the cache
     seconds: list[float] = []
