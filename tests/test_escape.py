@@ -7,6 +7,8 @@ import json as stdlib_json
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 from rich.text import Text
 
@@ -154,6 +156,22 @@ def test_line_guard_sees_lines_split_across_writes(writes: list[str]) -> None:
     expected = github.guard("".join(writes))
     assert out.getvalue() == expected
     assert [line for line in out.getvalue().splitlines() if re.match(r"\s*(::|##\[)", line)] == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet=[":", "#", "[", " ", "\t", "x", "\n", "\r", "\u2028", ESC, "1", "m"]),
+        max_size=8,
+    )
+)
+def test_line_guard_is_the_same_however_the_text_is_split(writes: list[str]) -> None:
+    out = io.StringIO()
+    stream = github.LineGuard(out)
+    for chunk in writes:
+        stream.write(chunk)
+    stream.flush()
+    assert out.getvalue() == github.guard("".join(writes))
 
 
 def test_line_guard_flush_writes_a_held_back_start() -> None:

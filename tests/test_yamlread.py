@@ -107,3 +107,29 @@ def test_a_parser_with_its_own_depth_limit_gives_the_same_answer(
         (1, 65, "PL005", "nesting deeper than 64 levels")
     ]
     assert doc.data is None
+
+
+_TEXTS = [
+    "top:\n  key: [1, 2]\n  other: {a: {b: [x, {c: d}]}}\n",
+    "a: 1\na: {b: [1, {c: 2}]}\nc: [3]\n",
+    "pledges:\n  - id: a/b\n    progress:\n      - {period: 2023, value: 1}\n",
+    "a: &x 1\nb: *x\n*x : 2\n",
+    "- 1\n- [2, [3, [4]]]\n",
+    "x: [unclosed\n",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", _TEXTS)
+@pytest.mark.parametrize("depth", [0, 1, 3])
+def test_positions_recorded_only_so_deep_are_found_later(text: str, depth: int) -> None:
+    """`depth` records positions of shallow nodes at once, the rest on first use: the data,
+    the findings and every position are those of a full read."""
+    full, full_found = read_document("f.yaml", text)
+    partial, found = read_document("f.yaml", text, depth=depth)
+    assert (partial.data, found) == (full.data, full_found)
+    assert all(len(path) <= depth or path[:1] == ("?",) for path in partial.marks)
+    assert all(full.marks[path] == mark for path, mark in partial.marks.items())
+    for path in full.marks:
+        assert partial.position(path) == full.position(path)
+        assert partial.position(path, key=True) == full.position(path, key=True)

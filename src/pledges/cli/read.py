@@ -20,6 +20,7 @@ from pledges.cli.common import (
     LedgerOpt,
     LintFormat,
     ListFormat,
+    PrintingFailedError,
     QuoteOpt,
     ReportFormat,
     SearchOpt,
@@ -31,8 +32,10 @@ from pledges.cli.common import (
     app,
     as_of_date,
     fail,
+    ledger_root,
     load_ledger,
     make_filters,
+    read_ledger,
     reporter,
     rows_for,
     say,
@@ -40,12 +43,18 @@ from pledges.cli.common import (
     stdout,
     unloaded_message,
     warn_if_broken,
+    with_index,
     write_lines,
 )
 
 if TYPE_CHECKING:
+    from datetime import date
+
+    from pledges.check.lint import LintReport
+    from pledges.judge.query import Filters
     from pledges.model.ledger import Pledge, Source
     from pledges.read.archive import Archive
+    from pledges.read.index import LedgerIndex
     from pledges.read.loader import LoadResult
 
 
@@ -84,9 +93,20 @@ def lint(
     from pledges.present.terminal import print_diagnostics
 
     when = as_of_date(as_of)
-    with reporter() as progress:
-        result = load_ledger(ledger, paths, no_cache=no_cache, progress=progress)
-        report = lint_report(result, when, progress.phase("checking rules"))
+    paths = paths or []
+    root = ledger_root(ledger, paths)
+    indexed = None
+    if base is None:  # the pull-request rules compare two loaded ledgers
+        indexed = with_index(
+            root, paths, lambda index, chosen: _lint_indexed(index, when, chosen), no_cache=no_cache
+        )
+    if indexed is not None:
+        report, unreadable = indexed
+    else:
+        with reporter() as progress:
+            result = read_ledger(root, paths, no_cache=no_cache, progress=progress)
+            report = lint_report(result, when, progress.phase("checking rules"))
+        unreadable = result.unreadable
     diagnostics = report.diagnostics
     if base is not None:
         from pledges.check.pr import pr_lint
@@ -98,7 +118,7 @@ def lint(
             fail(str(exc))
     github = output_format is LintFormat.github
     print_diagnostics(stdout(commands=github), diagnostics, output_format.value, report.counts)
-    if result.unreadable:
+    if unreadable:
         raise typer.Exit(EXIT_UNREADABLE)
     failing = [d for d in diagnostics if strict or d.severity == "error"]
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
@@ -152,8 +172,19 @@ def list_pledges(
         status, jurisdiction, tag, source, due_before, due_after, search, binding
     )
     when = as_of_date(as_of)
+    root = ledger_root(ledger)
+    if output_format is ListFormat.json and not drafts:
+        try:
+            listed = with_index(
+                root, [], lambda index, _: _list_json(index, when, filters, sort.value)
+            )
+        except PrintingFailedError as exc:
+            fail(f"the ledger index failed while listing ({exc}); run it again", EXIT_UNREADABLE)
+        if listed is not None:
+            warn_if_broken(listed)
+            return
     with reporter() as progress:
-        result = load_ledger(ledger, progress=progress)
+        result = read_ledger(root, progress=progress)
         rows = rows_for(result, when, filters, sort.value, progress, drafts=drafts)
     if output_format is ListFormat.table:
         write_lines(list_report(rows, screen(), wide=wide, quote=quote))
@@ -202,7 +233,7 @@ def status(
         status, jurisdiction, tag, source, due_before, due_after, search, binding
     )
     with reporter() as progress:
-        result = load_ledger(ledger, progress=progress)
+        result = read_ledger(ledger_root(ledger), progress=progress)
         rows = rows_for(result, when, filters, "deadline", progress)
     if output_format is ReportFormat.json:
         from pledges.judge.scoreboard import report
@@ -247,7 +278,7 @@ def show(
 
     when = as_of_date(as_of)
     with reporter() as progress:
-        result = load_ledger(ledger, progress=progress)
+        result = read_ledger(ledger_root(ledger), progress=progress)
     index = result.ledger.pledge_index()
     pledge = index.get(pledge_id)
     if pledge is None:
@@ -345,3 +376,40 @@ def rules() -> None:
     console = stdout()
     for rule in all_rules().values():
         console.out(f"{rule.code}  {rule.severity.value:<7}  {rule.summary}", highlight=False)
+
+
+def _lint_indexed(
+    index: LedgerIndex, when: date, selected: set[str] | None
+) -> tuple[LintReport, bool]:
+    from pledges.check.incremental import lint_indexed
+
+    return lint_indexed(index, when, selected), index.unreadable()
+
+
+def _list_json(index: LedgerIndex, when: date, filters: Filters, sort: str) -> LoadResult | None:
+    """Print `list --format json` from statuses stored in the index. Returns what
+    `warn_if_broken` needs, or None when the statuses could not be stored (nothing was
+    printed: the command judges the loaded ledger instead)."""
+    import sqlite3
+    import sys
+
+    from pledges.judge.indexed import IndexedLedger
+    from pledges.judge.indexquery import prime, stream
+    from pledges.present.escape.github import LineGuard
+    from pledges.present.terminal import json_items, list_item
+
+    if not prime(index, when, list_item):
+        return None
+    out = LineGuard(sys.stdout)
+    written = False
+    try:
+        for piece in json_items(stream(index, when, filters, sort)):
+            out.write(piece)
+            written = True
+    except sqlite3.Error as exc:
+        if not written:
+            raise
+        raise PrintingFailedError(str(exc)) from exc
+    out.write("\n")
+    out.flush()
+    return IndexedLedger(index).load_summary()

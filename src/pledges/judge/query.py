@@ -55,10 +55,7 @@ def evaluate_all(
     `progress(done, total)` is called before the first pledge and every few hundred after.
     """
     context = context_of(result)
-    if drafts:
-        chosen = [(p, p) for p in result.ledger.pledges if p.has_drafts]
-    else:
-        chosen = [(p, reviewed(p)) for p in result.ledger.pledges if not p.draft]
+    chosen = to_judge(result.ledger.pledges, drafts=drafts)
     if ids is not None:
         wanted = set(ids)
         chosen = [(p, judged) for p, judged in chosen if p.id in wanted]
@@ -72,6 +69,15 @@ def evaluate_all(
         if done % 256 == 0 or done == total:
             progress(done, total)
     return rows
+
+
+def to_judge(pledges: Iterable[Pledge], *, drafts: bool = False) -> list[tuple[Pledge, Pledge]]:
+    """(pledge, what its verdict rests on) for the pledges `evaluate_all` judges: without
+    drafts, the reviewed pledges without their draft observations; with `drafts`, only
+    the pledges that hold a draft, as they are."""
+    if drafts:
+        return [(p, p) for p in pledges if p.has_drafts]
+    return [(p, reviewed(p)) for p in pledges if not p.draft]
 
 
 def reviewed(pledge: Pledge) -> Pledge:
@@ -101,11 +107,17 @@ def _matches(row: Row, filters: Filters) -> bool:
 
 
 def _found(needle: str, pledge: Pledge) -> bool:
+    return found_in(needle, pledge.title, pledge.quote, pledge.id, _metric_name(pledge))
+
+
+def _metric_name(pledge: Pledge) -> str | None:
+    return pledge.metric.name if pledge.metric and pledge.metric.name else None
+
+
+def found_in(needle: str, *texts: str | None) -> bool:
+    """`--search`: the needle in any of the texts (title, quote, id, metric name), any case."""
     folded = needle.casefold()
-    haystack = [pledge.title or "", pledge.quote or "", pledge.id]
-    if pledge.metric and pledge.metric.name:
-        haystack.append(pledge.metric.name)
-    return any(folded in text.casefold() for text in haystack)
+    return any(folded in (text or "").casefold() for text in texts)
 
 
 def select(rows: Iterable[Row], filters: Filters) -> list[Row]:

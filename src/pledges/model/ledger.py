@@ -8,6 +8,7 @@ at the right line and column.
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -193,6 +194,15 @@ class Ledger:
             if ledger_file.source and ledger_file.source.id:
                 index.setdefault(ledger_file.source.id, ledger_file.source)
         return index
+
+
+_INVISIBLE = frozenset({"Cf", "Cc", "Zs"})
+
+
+def normalize_id(value: str) -> str:
+    """How ids compare for uniqueness: NFKC, case-folded, without format characters or spaces."""
+    folded = unicodedata.normalize("NFKC", value).casefold()
+    return "".join(ch for ch in folded if unicodedata.category(ch) not in _INVISIBLE)
 
 
 def _str(value: Any) -> str | None:

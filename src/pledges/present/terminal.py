@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from rich.console import Console
@@ -144,6 +144,33 @@ def rows_as(rows: Sequence[Row], fmt: str) -> str:
     lines = [markdown.row(columns), "|" + "---|" * len(columns)]
     lines += [markdown.row(markdown.text(item[c]) for c in columns) for item in flat]
     return "\n".join(lines)
+
+
+# Stands for the file name in a rendered record: NUL cannot occur in ledger text.
+_FILE_MARK = "\x00"
+
+
+def list_item(record: dict[str, Any]) -> tuple[str, str]:
+    """One record as it appears in `list --format json`, split around its file name.
+
+    The file name is shown relative to where the command runs, so the text is kept in
+    two parts and joined with the name (`json_item`) when printed.
+    """
+    marked = dict(record, file=_FILE_MARK)
+    text = json_out.dumps([marked])[2:-2]  # without the list's "[\n" and "\n]"
+    head, mark, tail = text.partition(json_out.dumps(_FILE_MARK))
+    if not mark:
+        raise ValueError("a list record without its file")
+    return head, tail
+
+
+def json_items(items: Iterable[tuple[str, str, str]]) -> Iterator[str]:
+    """The text of `list --format json` from (file name, head, tail) items, in pieces."""
+    first = True
+    for name, head, tail in items:
+        yield ("[\n" if first else ",\n") + head + json_out.dumps(name) + tail
+        first = False
+    yield "[]" if first else "\n]"
 
 
 def _flat(value: Any) -> str:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -115,17 +116,47 @@ def display_name(path: Path) -> str:
 
 def ledger_files(root: Path) -> list[Path]:
     """The ledger files under a root: every *.yaml/*.yml but the registries, sorted."""
+    return [root / rel for rel in ledger_rels(root)]
+
+
+def ledger_rels(root: Path) -> list[str]:
+    """`ledger_files` as '/'-separated paths relative to the root, in the same order."""
     found = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        here = Path(folder)
+        here = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if here == "." else here + "/"
         for name in sorted(files):
             if not name.endswith(YAML_SUFFIXES) or name.startswith("."):
                 continue
-            if here == root and name in REGISTRY_FILES:
+            if not prefix and name in REGISTRY_FILES:
                 continue
-            found.append(here / name)
+            found.append(prefix + name)
     return found
+
+
+def display_names(root: Path, rels: Sequence[str]) -> list[str]:
+    """`display_name(root / rel)` of many files below one root, without a `relpath` each."""
+    try:
+        relative = os.path.relpath(root)
+    except ValueError:
+        relative = ""
+    if not relative or all(part == ".." for part in relative.split(os.sep)):
+        # the command runs inside the root: names are relative to a folder of the ledger
+        return [display_name(root / rel) for rel in rels]
+    shown_as_given = relative.startswith(".." + os.sep + "..")
+    out = []
+    for rel in rels:
+        native = rel.replace("/", os.sep)
+        if shown_as_given:
+            name = os.path.join(str(root), native)
+        else:
+            name = native if relative == "." else os.path.join(relative, native)
+            if name.startswith(".." + os.sep + ".."):
+                out.append(display_name(root / rel))  # a folder named like '..x' one level up
+                continue
+        out.append(printable(name))
+    return out
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
@@ -164,7 +195,8 @@ def parse_raw(raw: RawFile, kind: str, cache: Cache | None) -> tuple[Document, l
             data, found = hit
             doc = Document(name, data, load_marks=lambda: _marks(cache, key, name, raw.text))
             return doc, found
-    doc, diagnostics = _parse(name, kind, raw.text)
+    # without a cache, positions are found again from the text only if a finding needs one
+    doc, diagnostics = parse_text(name, kind, raw.text, depth=None if cache else 0)
     if cache:
         stored = [
             [d.line, d.column, d.code, str(d.severity), d.message, d.hint, d.path]
@@ -175,11 +207,15 @@ def parse_raw(raw: RawFile, kind: str, cache: Cache | None) -> tuple[Document, l
     return doc, diagnostics
 
 
-def _parse(name: str, kind: str, text: str) -> tuple[Document, list[Diagnostic]]:
+def parse_text(
+    name: str, kind: str, text: str, *, depth: int | None = None
+) -> tuple[Document, list[Diagnostic]]:
+    """Conflict markers, YAML and schema: a file's document and what is wrong with it
+    (`depth` as for `read_document`: how deep positions are recorded at once)."""
     diagnostics = conflict_markers_in(name, text)
     if diagnostics:
         return Document(name), diagnostics
-    doc, diagnostics = read_document(name, text)
+    doc, diagnostics = read_document(name, text, depth=depth)
     if doc.data is not None and not any(d.code == "PL004" for d in diagnostics):
         from pledges.read.schema import validate
 
@@ -283,10 +319,10 @@ def load(
         result.selected = {display_name(p) for p in requested}
     if progress is not None:
         progress(0, len(files))
-    for done, path in enumerate(files, 1):
-        name = display_name(path)
-        result.paths[name] = path
-        doc, diagnostics, unreadable = parse_file(path, name, "ledger-file", cache, result.read)
+    for done, (path, (doc, diagnostics, unreadable)) in enumerate(
+        zip(files, _parse_all(files, cache, result.read), strict=True), 1
+    ):
+        result.paths[doc.file] = path
         result.diagnostics += diagnostics
         result.unreadable |= unreadable
         if doc.data is not None:
@@ -333,6 +369,42 @@ def unchanged(result: LoadResult, root: Path | None, paths: Sequence[Path] = ())
     if files != list(result.read):
         return False
     return all(_digest(read_raw(p, display_name(p))) == d for p, d in result.read.items())
+def _parse_all(
+    files: list[Path], cache: Cache | None, read: dict[Path, str]
+) -> Iterator[tuple[Document, list[Diagnostic], bool]]:
+    """`parse_file` of each ledger file, in order; without a cache, over worker processes
+    when there are many files (the documents come back without positions, which are
+    found again from the text if a finding needs one)."""
+    from pledges.read.parallel import PARALLEL_MIN_FILES, each, jobs
+
+    names = [display_name(path) for path in files]
+    if cache is not None or len(files) < PARALLEL_MIN_FILES or jobs() < 2:
+        for path, name in zip(files, names, strict=True):
+            yield parse_file(path, name, "ledger-file", cache, read)
+        return
+    items = [(str(path), name) for path, name in zip(files, names, strict=True)]
+    for path, (name, data, marks, diagnostics, unreadable, text, digest) in zip(
+        files, each(_parse_plain, items), strict=True
+    ):
+        read[path] = digest
+        doc = Document(name, data, marks)
+        if text is not None:
+            doc.load_marks = partial(_all_marks, name, text)
+        yield doc, diagnostics, unreadable
+
+
+def _parse_plain(item: tuple[str, str]) -> tuple[Any, ...]:
+    """In a worker: one ledger file read and parsed, as plain data."""
+    path, name = item
+    raw = read_raw(Path(path), name)
+    if isinstance(raw, Diagnostic):
+        return name, None, {}, [raw], True, None, _digest(raw)
+    doc, diagnostics = parse_text(name, "ledger-file", raw.text, depth=0)
+    return name, doc.data, doc.marks, diagnostics, False, raw.text, _digest(raw)
+
+
+def _all_marks(name: str, text: str) -> Marks:
+    return read_document(name, text)[0].marks
 
 
 def _load_registries(root: Path, result: LoadResult, cache: Cache | None) -> None:
@@ -350,25 +422,30 @@ def _load_registries(root: Path, result: LoadResult, cache: Cache | None) -> Non
 
 def add_registry(ledger: Ledger, doc: Document, kind: str) -> None:
     """Add the entries of a parsed jurisdictions.yaml or units.yaml to the ledger."""
-    items = doc.data.get(kind) if isinstance(doc.data, dict) else None
-    entries = [e for e in items if isinstance(e, dict)] if isinstance(items, list) else []
+    entries = registry_items(doc.data, kind)
     if kind == "jurisdictions":
         ledger.jurisdictions_loaded = True
         ledger.jurisdiction_docs.append(doc)
         for entry in entries:
-            jurisdiction = _jurisdiction(entry)
+            jurisdiction = jurisdiction_entry(entry)
             if jurisdiction:
                 ledger.jurisdictions.setdefault(jurisdiction.id, jurisdiction)
     else:
         ledger.unit_docs.append(doc)
         for entry in entries:
-            unit = _unit(entry)
+            unit = unit_entry(entry)
             if unit:
                 for unit_name in (unit.id, *unit.aliases):
                     ledger.units.setdefault(unit_name, unit)
 
 
-def _jurisdiction(entry: dict[str, Any]) -> Jurisdiction | None:
+def registry_items(data: Any, kind: str) -> list[dict[str, Any]]:
+    """The mappings listed under `kind` in a registry file's data."""
+    items = data.get(kind) if isinstance(data, dict) else None
+    return [e for e in items if isinstance(e, dict)] if isinstance(items, list) else []
+
+
+def jurisdiction_entry(entry: dict[str, Any]) -> Jurisdiction | None:
     jid, name, name_en, level = (entry.get(k) for k in ("id", "name", "name_en", "level"))
     if not (isinstance(jid, str) and isinstance(name, str) and isinstance(name_en, str)):
         return None
@@ -382,7 +459,7 @@ def _jurisdiction(entry: dict[str, Any]) -> Jurisdiction | None:
     )
 
 
-def _unit(entry: dict[str, Any]) -> Unit | None:
+def unit_entry(entry: dict[str, Any]) -> Unit | None:
     uid, name, name_en, dimension = (entry.get(k) for k in ("id", "name", "name_en", "dimension"))
     texts = (uid, name, name_en, dimension)
     if not all(isinstance(t, str) for t in texts):

@@ -62,11 +62,21 @@ def resolve_plain(text: str) -> Any:
     return text
 
 
+_MAYBE_NOT_TEXT = frozenset("0123456789+-.~nNtTfF")
+# what `_Builder.place` returns for a value it dropped (a repeated key)
+_DROPPED = ("?",)
+
+
 class _Builder:
-    def __init__(self, file: str) -> None:
+    """Events to data. Positions are recorded for paths of at most `depth` parts
+    (None: all of them); deeper nodes cost no path building at all."""
+
+    def __init__(self, file: str, depth: int | None = None) -> None:
         self.doc = Document(file)
         self.diagnostics: list[Diagnostic] = []
-        # frames: [container, path, pending key or None, key mark, seen keys]
+        self.depth = depth
+        # frames: [container, path (None beyond depth), pending key or None, key mark,
+        #          seen keys -> key mark, is a mapping]
         self.stack: list[list[Any]] = []
         self.documents = 0
         self.stopped = False
@@ -77,42 +87,54 @@ class _Builder:
             Diagnostic(self.doc.file, line, column, code, Severity.ERROR, message, hint)
         )
 
+    def _path(self, parent: Path | None, part: str | int) -> Path | None:
+        if parent is None or parent is _DROPPED:
+            return None if parent is None else (*parent, part)
+        path = (*parent, part)
+        return path if self.depth is None or len(path) <= self.depth else None
+
     def place(self, value: Any, mark: Any) -> Path | None:
-        """Put a finished node into its parent; return its path (None when dropped)."""
-        pos = (mark.line + 1, mark.column + 1)
+        """Put a finished node into its parent; its path (None: not recorded), or
+        `_DROPPED` when the node was dropped."""
         if not self.stack:
             self.doc.data = value
-            self.doc.marks[()] = pos
+            self.doc.marks[()] = (mark.line + 1, mark.column + 1)
             return ()
         frame = self.stack[-1]
         container = frame[0]
-        if isinstance(container, list):
-            path = (*frame[1], len(container))
+        if not frame[5]:
+            path = self._path(frame[1], len(container))
             container.append(value)
-            self.doc.marks[path] = pos
+            if path is not None:
+                self.doc.marks[path] = (mark.line + 1, mark.column + 1)
             return path
         key, key_mark = frame[2], frame[3]
         frame[2] = None
-        path = (*frame[1], key)
-        seen: dict[str, tuple[int, int]] = frame[4]
-        if key in seen:
-            first = seen[key]
+        seen: dict[str, Any] = frame[4]
+        first = seen.get(key)
+        if first is not None:
             self.report(
                 key_mark,
                 "PL003",
-                f"duplicate key '{key}': first defined at line {first[0]}, column {first[1]}",
+                f"duplicate key '{key}': first defined at line {first.line + 1}, "
+                f"column {first.column + 1}",
                 "remove one of the two",
             )
-            return None
-        seen[key] = (key_mark.line + 1, key_mark.column + 1)
+            return _DROPPED
+        seen[key] = key_mark
         container[key] = value
-        self.doc.marks[path] = (*pos, key_mark.line + 1, key_mark.column + 1)
+        path = self._path(frame[1], key)
+        if path is not None:
+            self.doc.marks[path] = (
+                mark.line + 1,
+                mark.column + 1,
+                key_mark.line + 1,
+                key_mark.column + 1,
+            )
         return path
 
     def expecting_key(self) -> bool:
-        return (
-            bool(self.stack) and isinstance(self.stack[-1][0], dict) and self.stack[-1][2] is None
-        )
+        return bool(self.stack) and self.stack[-1][5] and self.stack[-1][2] is None
 
     def check_node(self, event: Any) -> None:
         if getattr(event, "anchor", None) is not None:
@@ -146,33 +168,64 @@ class _Builder:
             self.stopped = True
             return False
         path = self.place(container, event.start_mark)
-        self.stack.append([container, path if path is not None else ("?",), None, None, {}])
+        self.stack.append([container, path, None, None, {}, isinstance(container, dict)])
         return True
 
-    def scalar(self, event: Any) -> None:
-        self.check_node(event)
-        if self.expecting_key():
-            if event.value == "<<" and event.implicit[0]:
-                self.report(event.start_mark, "PL004", "merge keys ('<<') are not allowed")
-            self.stack[-1][2] = event.value
-            self.stack[-1][3] = event.start_mark
-            return
-        value = resolve_plain(event.value) if event.implicit[0] else event.value
-        self.place(value, event.start_mark)
+    def run(self, next_event: Any) -> None:
+        """Consume events until the stream ends or the parse must stop.
 
-    def handle(self, event: Any) -> bool:
-        """Consume one event; False stops the parse."""
+        The common events (scalars, starts and ends of collections) are handled inline;
+        the rest go through `handle`.
+        """
         import yaml
 
-        if isinstance(event, yaml.ScalarEvent):
-            self.scalar(event)
-        elif isinstance(event, yaml.MappingStartEvent):
-            return self.open(event, {})
-        elif isinstance(event, yaml.SequenceStartEvent):
-            return self.open(event, [])
-        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-            self.stack.pop()
-        elif isinstance(event, yaml.AliasEvent):
+        scalar_event, map_start = yaml.ScalarEvent, yaml.MappingStartEvent
+        seq_start, map_end, seq_end = (
+            yaml.SequenceStartEvent,
+            yaml.MappingEndEvent,
+            yaml.SequenceEndEvent,
+        )
+        stack = self.stack
+        place = self.place
+        while True:
+            event = next_event()
+            if event is None:
+                return
+            kind = type(event)
+            if kind is scalar_event:
+                if event.anchor is not None or event.tag is not None:
+                    self.check_node(event)
+                if stack:
+                    frame = stack[-1]
+                    if frame[5] and frame[2] is None:  # a key
+                        if event.value == "<<" and event.implicit[0]:
+                            self.report(
+                                event.start_mark, "PL004", "merge keys ('<<') are not allowed"
+                            )
+                        frame[2] = event.value
+                        frame[3] = event.start_mark
+                        continue
+                text = event.value
+                if event.implicit[0] and (not text or text[0] in _MAYBE_NOT_TEXT):
+                    place(resolve_plain(text), event.start_mark)
+                else:
+                    place(text, event.start_mark)
+            elif kind is map_end or kind is seq_end:
+                stack.pop()
+            elif kind is map_start:
+                if not self.open(event, {}):
+                    return
+            elif kind is seq_start:
+                if not self.open(event, []):
+                    return
+            elif not self.handle(event):
+                return
+
+    def handle(self, event: Any) -> bool:
+        """Consume one event that `run` does not handle inline; False stops the parse."""
+        import yaml
+
+        if isinstance(event, yaml.AliasEvent):
             self.report(
                 event.start_mark,
                 "PL004",
@@ -225,10 +278,11 @@ def _syntax_diagnostic(file: str, text: str, exc: Exception) -> Diagnostic:
 def _feed(builder: _Builder, text: str) -> None:
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    for event in yaml.parse(text, Loader=loader):
-        if not builder.handle(event):
-            break
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        builder.run(loader.get_event)
+    finally:
+        loader.dispose()
 
 
 def _too_deep(exc: Exception) -> bool:
@@ -258,10 +312,17 @@ def _stop_at_our_depth(file: str, text: str, exc: Exception, builder: _Builder) 
     return True
 
 
-def read_document(file: str, text: str) -> tuple[Document, list[Diagnostic]]:
-    """Parse YAML text into a Document; syntax and subset problems become diagnostics."""
+def read_document(
+    file: str, text: str, *, depth: int | None = None
+) -> tuple[Document, list[Diagnostic]]:
+    """Parse YAML text into a Document; syntax and subset problems become diagnostics.
 
-    builder = _Builder(file)
+    With `depth`, only nodes whose path has at most that many parts get their position
+    at once (`depth=0`: only the root); the rest are found by parsing `text` again when
+    one is first asked for.
+    """
+
+    builder = _Builder(file, depth)
     try:
         _feed(builder, text)
     except Exception as exc:  # the parser raises assorted types on bad input
@@ -282,4 +343,6 @@ def read_document(file: str, text: str) -> tuple[Document, list[Diagnostic]]:
             )
     if builder.stopped:
         builder.doc.data = None
+    if depth is not None:
+        builder.doc.load_marks = lambda: read_document(file, text)[0].marks
     return builder.doc, builder.diagnostics

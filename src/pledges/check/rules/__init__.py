@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pledges.judge.status import Context
 from pledges.model.diagnostics import Diagnostic, Severity, json_path
-from pledges.model.ledger import Ledger, Pledge
+from pledges.model.ledger import Ledger, Pledge, Source
 from pledges.read.loader import Progress
 
 if TYPE_CHECKING:
@@ -32,6 +32,9 @@ class Rule:
 
 @dataclass
 class RuleContext:
+    """What a rule reads: the files it checks, and the rest of the ledger through `context`
+    (pledges by id, units) and `sources` (source ids; by default those of `ledger`)."""
+
     ledger: Ledger
     context: Context
     as_of: date
@@ -43,6 +46,11 @@ class RuleContext:
     counts: dict[str, int] = field(default_factory=dict)
     # the content cache, for rules whose work can be kept between runs
     cache: Cache | None = None
+    # the ledger's source ids (None: those of `ledger`); the index passes all of them
+    sources: Mapping[str, Source] | None = None
+
+    def source_index(self) -> Mapping[str, Source]:
+        return self.sources if self.sources is not None else self.ledger.source_index()
 
     def at(
         self,
@@ -107,6 +115,17 @@ def _modules() -> tuple[Any, ...]:
 def _checks() -> list[Check]:
     """The checks run on every lint; the pull-request rules (`check.pr`) run only with --base."""
     return [module.check for module in _modules()]
+
+
+def local_checks() -> list[Check]:
+    """The checks whose findings in a file depend on that file and on what it looks up in
+    `RuleContext.context`, `source_index()` and the registries: every check but those
+    that compare files (`ids`, `duplicates`) and the registry rules (`registry`, which
+    read only the registries). Archived texts are read through `RuleContext.archives`."""
+    from pledges.check.rules import duplicates, ids, registry
+
+    cross = (ids, duplicates, registry)
+    return [module.check for module in _modules() if module not in cross]
 
 
 def rules() -> dict[str, Rule]:

@@ -178,6 +178,30 @@ def _missing(ctx: RuleContext, archive: Archive, quotes: list[str]) -> set[str]:
     return missing
 
 
+class _Buckets:
+    """The quotes a cited source's archive must hold, by source. A source not among the
+    files checked (the ledger index checks one file at a time) has its archive read here."""
+
+    def __init__(
+        self,
+        archives: Mapping[str, Archive | str],
+        by_source: dict[int, Archive],
+        wanted: dict[int, dict[str, None]],
+    ) -> None:
+        self.archives, self.by_source, self.wanted = archives, by_source, wanted
+        self.looked_up = set(by_source)
+
+    def __call__(self, source: Source) -> dict[str, None] | None:
+        key = id(source)
+        if key not in self.looked_up:
+            self.looked_up.add(key)
+            archive = self.archives.get(source.archive) if source.archive else None
+            if isinstance(archive, Archive):
+                self.by_source[key] = archive
+                self.wanted[key] = {}
+        return self.wanted.get(key)
+
+
 def check(ctx: RuleContext) -> Iterator[Diagnostic]:
     """A pledge `quote: 地区生产总值增长5.6%以上` whose source's archive reads
     地区生产总值增长5.5%以上 is PL260 (did you mean “地区生产总值增长5.5%以上”
@@ -186,7 +210,7 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
     archives = archives_for(ctx)
     by_source: dict[int, Archive] = {}
     counts = dict.fromkeys((QUOTES_CHECKED, QUOTES_FOUND, QUOTES_UNARCHIVED, ARCHIVED_SOURCES), 0)
-    sources = ctx.ledger.source_index()
+    sources = ctx.source_index()
     for ledger_file in ctx.ledger.files:
         source = ledger_file.source
         if source is None:
@@ -208,6 +232,7 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
     # one pass gathers the quotes each archive must hold; a second, only when some are
     # missing, places the findings (most runs find every quote)
     wanted: dict[int, dict[str, None]] = {key: {} for key in by_source}
+    bucket_of = _Buckets(archives, by_source, wanted)
     for pledge in pledges:
         own = pledge.source
         if pledge.quote is not None and own is not None:
@@ -225,7 +250,7 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
                 source = sources.get(cited)
                 if source is None:
                     continue  # an unknown source id is PL210
-                bucket = wanted.get(id(source))
+                bucket = bucket_of(source)
                 if bucket is None:
                     counts[QUOTES_UNARCHIVED] += 1
                 else:

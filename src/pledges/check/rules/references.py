@@ -72,7 +72,7 @@ def check(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Evidence `source: binjiang-2024-plan-reprot` is PL210 with a hint naming the
     declared `binjiang-2024-plan-report`; `unit: MWh` is PL213; `tags: [enviroment]` is
     PL214 (did you mean 'environment'?)."""
-    sources = ctx.ledger.source_index()
+    sources = ctx.source_index()
     pledges = ctx.context.pledges
     units = ctx.ledger.units
     jurisdictions = ctx.ledger.jurisdictions

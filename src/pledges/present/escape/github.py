@@ -88,6 +88,9 @@ class LineGuard(io.TextIOBase):
         out: list[str] = []
         chunk = self._pending + text
         self._pending = ""
+        if "::" not in chunk and "##[" not in chunk:
+            self._write_plain(chunk)
+            return len(text)
         for line in chunk.splitlines(keepends=True):
             body = line.rstrip(LINE_BREAKS)
             ended = len(body) < len(line)
@@ -100,6 +103,22 @@ class LineGuard(io.TextIOBase):
             self._mid_line = not ended and not self._pending
         self._stream.write("".join(out))
         return len(text)
+
+    def _write_plain(self, chunk: str) -> None:
+        """`write` for text in which no line can start a command: only the unfinished
+        last line (which the next write may continue) needs looking at."""
+        cut = max(chunk.rfind(c) for c in LINE_BREAKS) + 1
+        last = chunk[cut:]
+        if not chunk:
+            return
+        if not last:
+            self._mid_line = False
+        elif not (cut == 0 and self._mid_line):
+            if _undecided(last):
+                self._pending = last
+                chunk = chunk[:cut]
+            self._mid_line = not self._pending
+        self._stream.write(chunk)
 
     def flush(self) -> None:
         if self._pending:

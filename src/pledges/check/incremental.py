@@ -1,0 +1,228 @@
+"""Lint over the ledger index: only what changed is checked again.
+
+A file's findings come from the rules that look at one file at a time (`local_checks`),
+run with the rest of the ledger reached through the index; they are stored with the
+file's hash, the registries they were judged against, the `--as-of` date when a rule read
+it, and every id and source id they looked up. A change to a file drops the stored
+findings of the files that looked up one of its ids. The cross-file rules (ids that
+repeat, found by a query; probable duplicates, judged on the whole ledger) are stored
+under the hashes of every file; the registry rules read only the two registry files. The
+findings and counts are those of `check.lint.lint_report` on the loaded ledger.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from typing import Any
+
+from pledges.check.lint import LintReport
+from pledges.check.rules import RuleContext, duplicates, local_checks
+from pledges.check.rules import registry as registry_rules
+from pledges.check.rules.ids import IdEntry, duplicate_ids, duplicate_sources
+from pledges.judge.indexed import IndexedLedger, Tracker
+from pledges.judge.status import Context
+from pledges.model.diagnostics import Diagnostic, Severity, sort_diagnostics
+from pledges.model.ledger import Ledger
+from pledges.read.index import (
+    FileState,
+    IndexUnavailableError,
+    LedgerIndex,
+    decode,
+    diagnostics_from,
+)
+from pledges.read.indexfile import diagnostic_row
+from pledges.read.indexwrite import forget, store_deps
+
+
+class _DateRecorded(RuleContext):
+    """A rule context that notes whether a rule read `as_of`."""
+
+    as_of_read = False
+    _when: date
+
+    @property
+    def as_of(self) -> date:
+        self.as_of_read = True
+        return self._when
+
+    @as_of.setter
+    def as_of(self, value: date) -> None:
+        self._when = value
+
+
+@dataclass
+class _Computed:
+    state: FileState
+    diagnostics: list[Diagnostic]
+    counts: dict[str, int]
+    tracker: Tracker
+    dated: bool
+
+
+def lint_indexed(index: LedgerIndex, as_of: date, selected: set[str] | None) -> LintReport:
+    """What `check.lint.lint_report` gives for the loaded ledger, from the index."""
+    ledger = IndexedLedger(index)
+    env = index.env()
+    when = as_of.isoformat()
+    stored: dict[str, tuple[str, str, str]] = {
+        file: (sha, text, counts)
+        for file, sha, text, counts in index.conn.execute(
+            "SELECT file, sha256, diagnostics, counts FROM findings "
+            "WHERE env = ? AND as_of IN ('', ?)",
+            (env, when),
+        )
+    }
+    found = index.load_diagnostics()
+    counts: dict[str, int] = {}
+    computed: list[_Computed] = []
+    for state in index.files:
+        if state.special is not None:
+            continue
+        hit = stored.get(state.rel)
+        if hit is not None and hit[0] == state.sha256:
+            found += diagnostics_from(state.name, hit[1])
+            tally = _counts(hit[2])
+        else:
+            result = _check_file(ledger, state, as_of)
+            found += result.diagnostics
+            computed.append(result)
+            tally = result.counts
+        if selected is None or state.name in selected:
+            for key, value in tally.items():
+                counts[key] = counts.get(key, 0) + value
+    cross, cross_key, cross_hit = _cross_file(index, ledger, as_of)
+    found += cross
+    found += _registry_findings(ledger, as_of)
+    if computed or not cross_hit:
+        index.write(partial(_store, computed, env, when, cross_key, cross))
+    if selected is not None:
+        found = [d for d in found if d.file in selected]
+    return LintReport(sort_diagnostics(found), counts)
+
+
+def _counts(text: str) -> dict[str, int]:
+    items = decode(text)
+    if not isinstance(items, dict) or not all(
+        isinstance(k, str) and type(v) is int for k, v in items.items()
+    ):
+        raise IndexUnavailableError("the index holds counts it cannot read")
+    return items
+
+
+def _check_file(ledger: IndexedLedger, state: FileState, as_of: date) -> _Computed:
+    tracker = Tracker()
+    built = ledger.pin(state)
+    if built is None:
+        return _Computed(state, [], {}, tracker, False)
+    local = ledger.empty_ledger()
+    local.files = [built]
+    ctx = _DateRecorded(
+        local,
+        ledger.context(tracker),
+        as_of,
+        archives=ledger.archives(tracker),
+        sources=ledger.sources(tracker),
+    )
+    try:
+        found = [d for check in local_checks() for d in check(ctx)]
+    finally:
+        ledger.unpin(state)
+    return _Computed(state, found, dict(ctx.counts), tracker, ctx.as_of_read)
+
+
+def _store(
+    computed: list[_Computed],
+    env: str,
+    when: str,
+    cross_key: str,
+    cross: list[Diagnostic],
+    conn: Any,
+) -> None:
+    for result in computed:
+        if any(d.file != result.state.name for d in result.diagnostics):
+            continue  # a finding about another file: not this file's to keep
+        as_of = when if result.dated else ""
+        rows = [diagnostic_row(d) for d in result.diagnostics]
+        conn.execute(
+            "INSERT OR REPLACE INTO findings(file, env, as_of, sha256, diagnostics, counts) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                result.state.rel,
+                env,
+                as_of,
+                result.state.sha256,
+                json.dumps(rows),
+                json.dumps(result.counts),
+            ),
+        )
+        store_deps(conn, (result.state.rel, "findings", env, as_of), result.tracker.rows())
+    forget(conn, "findings", env, when)
+    rows = [(d.file, *diagnostic_row(d)) for d in cross]
+    conn.execute("DELETE FROM results")
+    conn.execute(
+        "INSERT INTO results(key, diagnostics) VALUES (?, ?)", (cross_key, json.dumps(rows))
+    )
+
+
+def _cross_file(
+    index: LedgerIndex, ledger: IndexedLedger, as_of: date
+) -> tuple[list[Diagnostic], str, bool]:
+    """PL201-PL203 and PL283, stored under the names and hashes of every ledger file."""
+    digest = hashlib.sha256(b"ids duplicates\n")
+    for state in index.files:
+        digest.update(f"{state.name}\t{state.sha256}\n".encode())
+    key = digest.hexdigest()
+    row = index.conn.execute("SELECT diagnostics FROM results WHERE key = ?", (key,)).fetchone()
+    if row is not None:
+        try:
+            return [_from_row(item) for item in decode(row[0])], key, True
+        except (TypeError, ValueError) as exc:
+            raise IndexUnavailableError("the index holds findings it cannot read") from exc
+    names = {s.rel: s.name for s in index.files}
+    pledges = index.conn.execute(
+        "SELECT p.file, p.idx, p.id, p.norm, p.id_line, p.id_column "
+        "FROM pledges p JOIN files f ON f.path = p.file "
+        "WHERE p.norm IN (SELECT norm FROM pledges GROUP BY norm HAVING count(*) > 1) "
+        "ORDER BY f.ord, p.idx"
+    ).fetchall()
+    sources = index.conn.execute(
+        "SELECT s.file, s.id, s.id_line, s.id_column FROM sources s "
+        "JOIN files f ON f.path = s.file "
+        "WHERE s.id IN (SELECT id FROM sources GROUP BY id HAVING count(*) > 1) "
+        "ORDER BY f.ord"
+    ).fetchall()
+    found = list(
+        duplicate_ids(
+            IdEntry(pid, norm, names[file], f"$.pledges[{idx}].id", _at(line, column))
+            for file, idx, pid, norm, line, column in pledges
+        )
+    )
+    found += duplicate_sources(
+        IdEntry(sid, sid, names[file], "$.source.id", _at(line, column))
+        for file, sid, line, column in sources
+    )
+    # probable duplicates compare pledges across files: judged on the whole ledger
+    whole = ledger.load_result().ledger
+    context = Context(units=whole.units, pledges=whole.pledge_index())
+    found += duplicates.check(RuleContext(whole, context, as_of))
+    return found, key, False
+
+
+def _at(line: int, column: int) -> Any:
+    return lambda: (line, column)
+
+
+def _from_row(item: list[Any]) -> Diagnostic:
+    file, line, column, code, severity, message, hint, path = item
+    return Diagnostic(file, line, column, code, Severity(severity), message, hint, path)
+
+
+def _registry_findings(ledger: IndexedLedger, as_of: date) -> list[Diagnostic]:
+    """PL270/PL271: they read only jurisdictions.yaml and units.yaml."""
+    registries: Ledger = ledger.registry
+    context = Context(units=registries.units, pledges={})
+    return list(registry_rules.check(RuleContext(registries, context, as_of)))

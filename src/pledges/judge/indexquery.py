@@ -1,0 +1,179 @@
+"""`list --format json` over the ledger index.
+
+Each pledge is judged as `judge.query.evaluate_all` judges it (drafts left out, by the
+same status engine); its record, rendered once per `--as-of` date by the caller, is
+stored in the index with its status and progress, so filtering and sorting happen in SQL
+and the rows stream out without building the model of the whole ledger.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections.abc import Callable, Iterator
+from datetime import date
+from functools import partial
+from typing import Any
+
+from pledges.judge.indexed import IndexedLedger, Tracker
+from pledges.judge.query import Filters, Row, found_in, record, to_judge
+from pledges.judge.status import STATUSES, evaluate
+from pledges.model.registries import within
+from pledges.read.index import FileState, LedgerIndex
+from pledges.read.indexwrite import forget, store_deps
+
+# A record rendered for output, split around the file name (which depends on where the
+# command runs): (text before the file name, text after it).
+Render = Callable[[dict[str, Any]], tuple[str, str]]
+
+# files whose statuses are stored per transaction while priming
+_BATCH_FILES = 100
+
+
+def _functions(conn: sqlite3.Connection) -> None:
+    conn.create_function("pledges_within", 2, _within, deterministic=True)
+    conn.create_function("pledges_found", 5, _found, deterministic=True)
+
+
+def _within(jurisdiction: str | None, ancestor: str) -> int:
+    return int(jurisdiction is not None and within(jurisdiction, ancestor))
+
+
+def _found(needle: str, title: str | None, quote: str | None, pid: str, metric: str | None) -> int:
+    return int(found_in(needle, title, quote, pid, metric))
+
+
+def _where(filters: Filters, *, statuses: bool) -> tuple[list[str], list[Any]]:
+    """SQL conditions on `pledges p` (and `evals e` for statuses), as `query._matches`."""
+    where: list[str] = []
+    params: list[Any] = []
+    if statuses and filters.statuses:
+        where.append(f"e.status IN ({', '.join('?' * len(filters.statuses))})")
+        params += filters.statuses
+    if filters.jurisdiction is not None:
+        where.append("pledges_within(p.jurisdiction, ?)")
+        params.append(filters.jurisdiction)
+    if filters.tags:
+        marks = ", ".join("?" * len(filters.tags))
+        where.append(
+            "EXISTS (SELECT 1 FROM tags t WHERE t.file = p.file AND t.idx = p.idx "
+            f"AND t.tag IN ({marks}))"
+        )
+        params += filters.tags
+    if filters.source is not None:
+        where.append("p.source = ?")
+        params.append(filters.source)
+    if filters.due_before is not None:
+        where.append("p.deadline_end < ?")
+        params.append(filters.due_before.isoformat())
+    if filters.due_after is not None:
+        where.append("p.deadline_end > ?")
+        params.append(filters.due_after.isoformat())
+    if filters.binding is not None:
+        where.append("p.binding = ?")
+        params.append(int(filters.binding))
+    if filters.search is not None:
+        where.append("pledges_found(?, p.title, p.quote, p.id, p.metric_name)")
+        params.append(filters.search)
+    return where, params
+
+
+_DEADLINE = "coalesce(p.deadline_end, '9999-12-31')"
+_ORDER = {
+    "id": "p.id",
+    "deadline": f"{_DEADLINE}, p.id",
+    "status": f"e.rank, {_DEADLINE}, p.id",
+    "progress": "e.progress IS NULL, -coalesce(e.progress, 0.0), p.id",
+    "jurisdiction": "coalesce(p.jurisdiction, ''), p.id",
+    "file": "f.path, p.idx",
+}
+
+
+def prime(index: LedgerIndex, as_of: date, render: Render) -> bool:
+    """Store every pledge's status and rendered record for `as_of`; False if that failed."""
+    env = index.env()
+    when = as_of.isoformat()
+    done = {
+        (file, sha)
+        for file, sha in index.conn.execute(
+            "SELECT file, sha256 FROM evalsets WHERE env = ? AND as_of = ?", (env, when)
+        )
+    }
+    missing = [s for s in index.files if s.special is None and (s.rel, s.sha256) not in done]
+    if not missing:
+        return True
+    ledger = IndexedLedger(index)
+    for start in range(0, len(missing), _BATCH_FILES):
+        batch = [
+            _judge_file(ledger, s, as_of, render) for s in missing[start : start + _BATCH_FILES]
+        ]
+        if any(item is None for item in batch):
+            return False
+        if not index.write(partial(_store, batch, env, when)):
+            return False
+    return True
+
+
+_Judged = tuple[FileState, list[tuple[Any, ...]], Tracker]
+
+
+def _judge_file(
+    ledger: IndexedLedger, state: FileState, as_of: date, render: Render
+) -> _Judged | None:
+    tracker = Tracker()
+    built = ledger.pin(state)
+    context = ledger.context(tracker)
+    found: list[tuple[Any, ...]] = []
+    try:
+        for pledge, verdict_on in to_judge(built.pledges if built is not None else ()):
+            evaluation = evaluate(verdict_on, as_of, context)
+            progress = evaluation.progress
+            if progress is not None and not math.isfinite(progress):
+                return None  # SQL would not sort it as Python does: not stored
+            head, tail = render(record(Row(pledge, evaluation)))
+            rank = STATUSES.index(evaluation.status)
+            found.append((pledge.path[1], evaluation.status, rank, progress, head, tail))
+    finally:
+        ledger.unpin(state)
+    return state, found, tracker
+
+
+def _store(batch: list[_Judged | None], env: str, when: str, conn: sqlite3.Connection) -> None:
+    for item in batch:
+        assert item is not None
+        state, found, tracker = item
+        key = (state.rel, env, when)
+        conn.execute("DELETE FROM evals WHERE file = ? AND env = ? AND as_of = ?", key)
+        conn.executemany(
+            "INSERT INTO evals(file, idx, env, as_of, status, rank, progress, head, tail) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(state.rel, idx, env, when, *rest) for idx, *rest in found],
+        )
+        conn.execute(
+            "INSERT OR REPLACE INTO evalsets(file, env, as_of, sha256) VALUES (?, ?, ?, ?)",
+            (*key, state.sha256),
+        )
+        store_deps(conn, (state.rel, "evals", env, when), tracker.rows())
+    forget(conn, "evals", env, when)
+
+
+def stream(
+    index: LedgerIndex, as_of: date, filters: Filters, sort: str
+) -> Iterator[tuple[str, str, str]]:
+    """(file name, text before it, text after it) of each listed pledge, in order.
+
+    Call `prime` first: only pledges with a stored record are listed.
+    """
+    _functions(index.conn)
+    where, params = _where(filters, statuses=True)
+    condition = f"WHERE {' AND '.join(where)}" if where else ""
+    query = (
+        "SELECT p.file, e.head, e.tail FROM pledges p "
+        "JOIN files f ON f.path = p.file "
+        "JOIN evals e ON e.file = p.file AND e.idx = p.idx AND e.env = ? AND e.as_of = ? "
+        f"{condition} ORDER BY {_ORDER.get(sort, _ORDER['id'])}, f.ord, p.idx"
+    )
+    names = {s.rel: s.name for s in index.files}
+    cursor = index.conn.execute(query, [index.env(), as_of.isoformat(), *params])
+    for file, head, tail in cursor:
+        yield names[file], head, tail
