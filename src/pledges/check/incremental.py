@@ -26,7 +26,7 @@ from pledges.check.rules.ids import IdEntry, duplicate_ids, duplicate_sources
 from pledges.judge.indexed import IndexedLedger, Tracker
 from pledges.judge.status import Context
 from pledges.model.diagnostics import Diagnostic, Severity, sort_diagnostics
-from pledges.model.ledger import Ledger
+from pledges.model.ledger import Ledger, LedgerFile
 from pledges.read.index import (
     FileState,
     IndexUnavailableError,
@@ -94,11 +94,13 @@ def lint_indexed(index: LedgerIndex, as_of: date, selected: set[str] | None) -> 
         if selected is None or state.name in selected:
             for key, value in tally.items():
                 counts[key] = counts.get(key, 0) + value
-    cross, cross_key, cross_hit = _cross_file(index, ledger, as_of)
+    cross, cross_key, cross_hit = _cross_file(index)
     found += cross
+    alike, groups = _duplicates(index, ledger, as_of)
+    found += [d for findings in alike.values() for d in findings]
     found += _registry_findings(ledger, as_of)
-    if computed or not cross_hit:
-        index.write(partial(_store, computed, env, when, cross_key, cross))
+    if computed or not cross_hit or groups:
+        index.write(partial(_store, computed, env, when, cross_key, cross, alike))
     if selected is not None:
         found = [d for d in found if d.file in selected]
     return LintReport(sort_diagnostics(found), counts)
@@ -140,6 +142,7 @@ def _store(
     when: str,
     cross_key: str,
     cross: list[Diagnostic],
+    alike: dict[str, list[Diagnostic]],
     conn: Any,
 ) -> None:
     for result in computed:
@@ -161,18 +164,15 @@ def _store(
         )
         store_deps(conn, (result.state.rel, "findings", env, as_of), result.tracker.rows())
     forget(conn, "findings", env, when)
-    rows = [(d.file, *diagnostic_row(d)) for d in cross]
     conn.execute("DELETE FROM results")
-    conn.execute(
-        "INSERT INTO results(key, diagnostics) VALUES (?, ?)", (cross_key, json.dumps(rows))
-    )
+    for key, findings in [(cross_key, cross), *alike.items()]:
+        rows = [(d.file, *diagnostic_row(d)) for d in findings]
+        conn.execute("INSERT INTO results(key, diagnostics) VALUES (?, ?)", (key, json.dumps(rows)))
 
 
-def _cross_file(
-    index: LedgerIndex, ledger: IndexedLedger, as_of: date
-) -> tuple[list[Diagnostic], str, bool]:
-    """PL201-PL203 and PL283, stored under the names and hashes of every ledger file."""
-    digest = hashlib.sha256(b"ids duplicates\n")
+def _cross_file(index: LedgerIndex) -> tuple[list[Diagnostic], str, bool]:
+    """PL201-PL203, stored under the names and hashes of every ledger file."""
+    digest = hashlib.sha256(b"ids\n")
     for state in index.files:
         digest.update(f"{state.name}\t{state.sha256}\n".encode())
     key = digest.hexdigest()
@@ -205,11 +205,70 @@ def _cross_file(
         IdEntry(sid, sid, names[file], "$.source.id", _at(line, column))
         for file, sid, line, column in sources
     )
-    # probable duplicates compare pledges across files: judged on the whole ledger
-    whole = ledger.load_result().ledger
-    context = Context(units=whole.units, pledges=whole.pledge_index())
-    found += duplicates.check(RuleContext(whole, context, as_of))
     return found, key, False
+
+
+def _stored(index: LedgerIndex, key: str) -> list[Diagnostic] | None:
+    row = index.conn.execute("SELECT diagnostics FROM results WHERE key = ?", (key,)).fetchone()
+    if row is None:
+        return None
+    try:
+        return [_from_row(item) for item in decode(row[0])]
+    except (TypeError, ValueError) as exc:
+        raise IndexUnavailableError("the index holds findings it cannot read") from exc
+
+
+def _duplicates(
+    index: LedgerIndex, ledger: IndexedLedger, as_of: date
+) -> tuple[dict[str, list[Diagnostic]], int]:
+    """PL283 group by group: pledges are compared only within one jurisdiction, deadline
+    and unit, so each group's findings are stored under its members' files and hashes,
+    and a change to one file judges again only the groups it is in. Returns the findings
+    by group key, and how many groups were judged afresh."""
+    names = {s.rel: s.name for s in index.files}
+    groups: dict[tuple[str, str, str], list[tuple[int, str, int, str]]] = {}
+    for jurisdiction, deadline, unit, order, file, idx, sha in index.conn.execute(
+        "SELECT coalesce(p.jurisdiction, ''), p.deadline_end, coalesce(p.metric_unit, ''), "
+        "f.ord, p.file, p.idx, f.sha256 FROM pledges p JOIN files f ON f.path = p.file "
+        "WHERE p.deadline_end IS NOT NULL AND p.target_value IS NOT NULL"
+    ):
+        groups.setdefault((jurisdiction, deadline, unit), []).append((order, file, idx, sha))
+    found: dict[str, list[Diagnostic]] = {}
+    fresh = 0
+    # groups in ledger order, so the files a group needs are mostly still built
+    for group_key, members in sorted(groups.items(), key=lambda kv: min(kv[1])):
+        if len(members) < 2:
+            continue
+        members.sort()
+        digest = hashlib.sha256(json.dumps(["duplicates", group_key]).encode())
+        for _, file, idx, sha in members:
+            digest.update(f"{names[file]}\t{sha}\t{idx}\n".encode())
+        key = digest.hexdigest()
+        stored = _stored(index, key)
+        if stored is None:
+            stored = _judge_group(ledger, members, as_of)
+            fresh += 1
+        found[key] = stored
+    return found, fresh
+
+
+def _judge_group(
+    ledger: IndexedLedger, members: list[tuple[int, str, int, str]], as_of: date
+) -> list[Diagnostic]:
+    """The duplicate rule on the pledges of one group, in ledger order."""
+    files: list[LedgerFile] = []
+    for _, file, idx, _ in members:
+        built = ledger.ledger_file(ledger.index.by_rel[file])
+        pledge = next((p for p in built.pledges if p.path[1] == idx), None) if built else None
+        if built is None or pledge is None:
+            continue
+        if not files or files[-1].doc is not built.doc:
+            files.append(LedgerFile(built.doc, built.source, []))
+        files[-1].pledges.append(pledge)
+    group = ledger.empty_ledger()
+    group.files = files
+    context = Context(units=group.units, pledges=group.pledge_index())
+    return list(duplicates.check(RuleContext(group, context, as_of)))
 
 
 def _at(line: int, column: int) -> Any:
