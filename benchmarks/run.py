@@ -472,14 +472,12 @@ def observe_row(ledger: Path, env: dict[str, str], runs: int, work: Path) -> Tim
         "--quote", quote, "--ledger", str(copy), "--as-of", AS_OF,
     ]  # fmt: skip
     run_once([pledges, "lint", "--ledger", str(copy), "--as-of", AS_OF], env)  # warms the cache
+
+    def restore() -> None:
+        path.write_text(text, encoding="utf-8")
+
     try:
-        return measure(
-            "`observe`, one edit, warm",
-            command,
-            env,
-            runs,
-            before=lambda: path.write_text(text, encoding="utf-8"),
-        )
+        return measure("`observe`, one edit, warm", command, env, runs, before=restore)
     finally:
         path.write_text(text, encoding="utf-8")
 
@@ -557,6 +555,7 @@ def history_rows(pledges_count: int, runs: int, work: Path, ledger: Path | None)
 
 def target(pledges_count: int) -> float:
     return 2.0 if pledges_count <= 10000 else 10.0
+
 
 def help_rows(runs: int, work: Path) -> str:
     env = dict(os.environ, NO_COLOR="1")

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Annotated, NoReturn, TypeVar, cast
+from typing import IO, TYPE_CHECKING, Annotated, NoReturn, cast
 
 import typer
 
@@ -25,10 +25,7 @@ if TYPE_CHECKING:
     from pledges.present.layout import Screen
     from pledges.present.progress import Reporter
     from pledges.read.cache import Cache
-    from pledges.read.index import LedgerIndex
     from pledges.read.loader import LoadResult
-
-T = TypeVar("T")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
 
@@ -290,30 +287,6 @@ def load_ledger(
     return load_at(ledger_root(ledger, paths), paths or [], no_cache=no_cache, progress=progress)
 
 
-def read_ledger(
-    root: Path | None,
-    paths: list[Path] | None = None,
-    *,
-    no_cache: bool = False,
-    progress: Reporter | None = None,
-) -> LoadResult:
-    """`load_at`, answered from the ledger index when it can (docs/index.md): files whose
-    contents did not change are not read again, and nothing is parsed or schema-checked."""
-    paths = paths or []
-    found = with_index(root, paths, _from_index, no_cache=no_cache)
-    if found is not None:
-        if progress:
-            progress.sized(sum(len(f.pledges) for f in found.ledger.files))
-        return found
-    return load_at(root, paths, no_cache=no_cache, progress=progress)
-
-
-def _from_index(index: LedgerIndex, selected: set[str] | None) -> LoadResult:
-    from pledges.judge.indexed import IndexedLedger
-
-    return IndexedLedger(index).load_result(selected)
-
-
 def load_at(
     root: Path | None,
     paths: list[Path],
@@ -442,72 +415,3 @@ def say_waiting(waiting: Waiting) -> None:
         f"{held}); giving up after {waiting.timeout:g} s",
         highlight=False,
     )
-
-
-class PrintingFailedError(Exception):
-    """The index failed after output had started: the command cannot fall back quietly."""
-
-
-def with_index(
-    root: Path | None,
-    paths: list[Path],
-    body: Callable[[LedgerIndex, set[str] | None], T],
-    *,
-    no_cache: bool = False,
-) -> T | None:
-    """`body(index, selected)` over the up-to-date ledger index, or None when the command
-    should read the ledger without it: --no-cache, $PLEDGES_NO_INDEX, files outside the
-    ledger, a cache directory that cannot be written, a database that stays locked.
-    A damaged database is deleted and built again; the ledger changing meanwhile makes
-    the command start again. `selected` holds the display names of the files asked about.
-    """
-    if no_cache or root is None or os.environ.get("PLEDGES_NO_INDEX"):
-        return None
-    import sqlite3
-
-    from pledges.read.cache import default_cache_dir
-    from pledges.read.index import IndexUnavailableError, LedgerIndex, StaleIndexError
-    from pledges.read.indexdb import NotIndexableError, schema_error
-    from pledges.read.schema import schema_digest
-
-    for _ in range(3):
-        index = LedgerIndex.open(root, default_cache_dir(), schema_digest())
-        if index is None:
-            return None
-        try:
-            index.refresh()
-            selected = _selected(index, paths)
-            if selected is False:
-                return None
-            return body(index, selected if isinstance(selected, set) else None)
-        except StaleIndexError:
-            continue
-        except NotIndexableError:
-            return None
-        except (IndexUnavailableError, sqlite3.DatabaseError) as exc:
-            cause = exc if isinstance(exc, sqlite3.Error) else exc.__cause__
-            if isinstance(cause, sqlite3.OperationalError) and not schema_error(cause):
-                return None  # locked, read-only, full: without the index this time
-            index.discard()  # damaged: the next attempt builds it again
-            continue
-        finally:
-            index.close()
-    return None
-
-
-def _selected(index: LedgerIndex, paths: list[Path]) -> set[str] | bool | None:
-    """Display names of the files asked about; None for the whole ledger; False when a
-    path is not one of the ledger's files as the index lists them."""
-    if not paths:
-        return None
-    from pledges.read.loader import display_name, expand
-
-    by_name = {s.name: s.path for s in index.files}
-    selected: set[str] = set()
-    for path in expand(paths):
-        name = display_name(path)
-        known = by_name.get(name)
-        if known is None or known.resolve() != path.resolve():
-            return False
-        selected.add(name)
-    return selected

@@ -20,7 +20,6 @@ from pledges.cli.common import (
     LedgerOpt,
     LintFormat,
     ListFormat,
-    PrintingFailedError,
     QuoteOpt,
     ReportFormat,
     SearchOpt,
@@ -35,7 +34,6 @@ from pledges.cli.common import (
     ledger_root,
     load_ledger,
     make_filters,
-    read_ledger,
     reporter,
     rows_for,
     say,
@@ -43,9 +41,9 @@ from pledges.cli.common import (
     stdout,
     unloaded_message,
     warn_if_broken,
-    with_index,
     write_lines,
 )
+from pledges.cli.indexing import PrintingFailedError, read_ledger, with_index
 
 if TYPE_CHECKING:
     from datetime import date

@@ -369,6 +369,8 @@ def unchanged(result: LoadResult, root: Path | None, paths: Sequence[Path] = ())
     if files != list(result.read):
         return False
     return all(_digest(read_raw(p, display_name(p))) == d for p, d in result.read.items())
+
+
 def _parse_all(
     files: list[Path], cache: Cache | None, read: dict[Path, str]
 ) -> Iterator[tuple[Document, list[Diagnostic], bool]]:
