@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from pledges.check.rules import run_rules
 from pledges.judge.status import Context
 from pledges.model.diagnostics import Diagnostic, Severity, sort_diagnostics
+from pledges.model.ledger import Pledge
 from pledges.read.loader import LoadResult, Progress
 
 if TYPE_CHECKING:
@@ -76,23 +77,36 @@ def file_errors(result: LoadResult, name: str, as_of: date) -> list[Diagnostic]:
     """
     from dataclasses import replace
 
+    from pledges.check.editview import IndexView, view_file_errors
     from pledges.check.rules.ids import normalize_id
     from pledges.model.document import Document
 
     ledger = result.ledger
+    if isinstance(ledger, IndexView):
+        return view_file_errors(result, name, as_of)
     target = next((f for f in ledger.files if f.doc.file == name), None)
     wanted = {normalize_id(p.id) for p in target.pledges} if target else set()
+    peers: dict[str, list[Pledge]] = {}
+    for pledge in ledger.pledges_by_norm(wanted):
+        peers.setdefault(pledge.file, []).append(pledge)
     files, earlier = [], True
     for ledger_file in ledger.files:
         if ledger_file is target:
             files.append(ledger_file)
             earlier = False
             continue
-        pledges = [p for p in ledger_file.pledges if earlier and normalize_id(p.id) in wanted]
+        pledges = peers.get(ledger_file.doc.file, []) if earlier else []
         stand_in = Document(ledger_file.doc.file, {})
         files.append(replace(ledger_file, doc=stand_in, pledges=pledges))
     view = replace(ledger, files=files)
     found = [d for d in result.diagnostics if d.file == name]
-    found += run_rules(view, context_for(result), as_of, selected={name}, cache=result.cache)
+    found += run_rules(
+        view,
+        context_for(result),
+        as_of,
+        archives=result.archives,
+        selected={name},
+        cache=result.cache,
+    )
     found = [d for d in found if d.file == name and d.severity is Severity.ERROR]
     return sort_diagnostics(found)

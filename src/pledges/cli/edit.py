@@ -23,6 +23,7 @@ from pledges.cli.common import (
     app,
     as_of_date,
     fail,
+    ledger_root,
     load_ledger,
     lock_timeout,
     optional_date,
@@ -49,12 +50,15 @@ from pledges.cli.entries import (
     before_period,
     check_file,
     check_op,
+    evidence_option,
     figure_option,
     figure_options,
     ledger_dir,
     numbers,
+    pledge_file,
     unit_option,
 )
+from pledges.cli.indexing import edit_through_index
 
 if TYPE_CHECKING:
     from pledges.edit.session import Edit, Loaded
@@ -114,28 +118,6 @@ def _apply(
     say(f"{clean(edit.summary)}: written to {shown(edit.loaded.name)}:{edit.line}")
 
 
-def _evidence(
-    quote: str, source: str | None, url: str | None, title: str | None, when: str | None
-) -> dict[str, Any]:
-    from pledges.edit.emit import evidence
-
-    if (source is None) == (url is None):
-        fail("give the evidence as exactly one of --source and --url")
-    if source is not None and (title is not None or when is not None):
-        fail("--title and --date describe a --url; a --source needs neither")
-    return evidence(quote, source=source, url=url, title=title, when=when)
-
-
-def _pledge_file(result: Any, pledge_id: str) -> Path:
-    from pledges.edit.session import find_pledge_file
-    from pledges.model.diagnostics import Diagnostic
-
-    found = find_pledge_file(result, pledge_id)
-    if isinstance(found, Diagnostic):
-        fail(found.message + (f"; {found.hint}" if found.hint else ""), EXIT_FINDINGS)
-    return found
-
-
 @app.command()
 def observe(
     pledge_id: Annotated[str, typer.Argument(metavar="ID", help="The pledge id.")],
@@ -190,27 +172,32 @@ def observe(
         when_period = parse_period(emit.period(period), allow_span=True)
     except PeriodError as exc:
         fail(f"--period: {exc}")
-    proof = _evidence(quote, source, url, title, when)
-    result = load_ledger(ledger)
-    path = _pledge_file(result, pledge_id)
-    units = result.ledger.units
-    reported = unit_option(units, unit)
-    pledge = result.ledger.pledge_index()[pledge_id]
-    metric_unit = units.get(pledge.metric.unit or "") if pledge.metric else None
-    figure = figure_option(value, reported or metric_unit, "--value") if value is not None else None
-    shape: dict[str, Any] = {"unit": reported.id if reported else None, "note": note}
-    shape |= {"bound": bound.value if bound else None, "approx": approx}
-    if baseline:
-        item = emit.observation(period, figure, proof, **shape)
-        plan = partial(splice.plan_baseline, pledge_id=pledge_id, baseline=item)
+    proof = evidence_option(quote, source, url, title, when)
+
+    def run(result: LoadResult) -> None:
+        path = pledge_file(result, pledge_id)
+        units = result.ledger.units
+        reported = unit_option(units, unit)
+        pledge = result.ledger.pledge_index()[pledge_id]
+        metric_unit = units.get(pledge.metric.unit or "") if pledge.metric else None
+        given = reported or metric_unit
+        figure = figure_option(value, given, "--value") if value is not None else None
+        shape: dict[str, Any] = {"unit": reported.id if reported else None, "note": note}
+        shape |= {"bound": bound.value if bound else None, "approx": approx}
+        if baseline:
+            item = emit.observation(period, figure, proof, **shape)
+            plan = partial(splice.plan_baseline, pledge_id=pledge_id, baseline=item)
+            _apply(path, result.ledger.root, as_of, plan, result)
+            return
+        early = before_period(result, pledge_id, when_period)
+        if early is not None:
+            _refuse([early])
+        item = emit.observation(period, figure, proof, outcome=outcome, done=done, **shape)
+        plan = partial(splice.plan_observe, pledge_id=pledge_id, observation=item)
         _apply(path, result.ledger.root, as_of, plan, result)
-        return
-    early = before_period(result, pledge_id, when_period)
-    if early is not None:
-        _refuse([early])
-    item = emit.observation(period, figure, proof, outcome=outcome, done=done, **shape)
-    plan = partial(splice.plan_observe, pledge_id=pledge_id, observation=item)
-    _apply(path, result.ledger.root, as_of, plan, result)
+
+    if not edit_through_index(ledger_root(ledger), run, pledge_id=pledge_id):
+        run(load_ledger(ledger))
 
 
 @app.command()
@@ -267,11 +254,16 @@ def assess(
         )
         period, as_of = as_of, None
     optional_date(period, "--period")  # a usage error when it is not a period
-    item = emit.assessment(status, period, rationale, _evidence(quote, source, url, title, when))
-    result = load_ledger(ledger)
-    path = _pledge_file(result, pledge_id)
+    item = emit.assessment(
+        status, period, rationale, evidence_option(quote, source, url, title, when)
+    )
     plan = partial(splice.plan_assess, pledge_id=pledge_id, assessment=item)
-    _apply(path, result.ledger.root, as_of, plan, result)
+
+    def run(result: LoadResult) -> None:
+        _apply(pledge_file(result, pledge_id), result.ledger.root, as_of, plan, result)
+
+    if not edit_through_index(ledger_root(ledger), run, pledge_id=pledge_id):
+        run(load_ledger(ledger))
 
 
 def _interactive() -> bool:
@@ -381,54 +373,59 @@ def new(
     root = ledger_dir(ledger) if ledger else None
     asked = _ask_missing({"title": title, "quote": quote, "deadline": deadline})
     base = baseline_entry(baseline, baseline_quote, baseline_source, baseline_url)
-    loaded = session.open_for_edit(file, as_of_date(as_of), root, cache=parse_cache())
-    if isinstance(loaded, list):
-        _refuse(loaded)
-    metric_unit = unit_option(loaded.result.ledger.units, unit)
-    if metric_unit is not None:
-        unit = metric_unit.id
-    values: list[float | int | str] = [
-        text if text == "baseline" else figure_option(text, metric_unit, "--value")
-        for text in value or []
-    ]
-    stretches = [figure_option(stretch, metric_unit, "--stretch")] if stretch else []
-    tolerances = numbers({"--tolerance": [tolerance] if tolerance else []})["--tolerance"]
-    if not pledge_id:
-        pledge_id = ids.propose_id(loaded, asked["title"], metric_name)
-        say(clean(f"proposed id: {pledge_id}"))
-        if _interactive():
-            pledge_id = typer.prompt("Id", default=pledge_id)
-    entry = emit.pledge_entry(
-        pledge_id,
-        asked["title"],
-        asked["quote"],
-        asked["deadline"],
-        made=made,
-        start=start,
-        binding=binding,
-        tags=tag or [],
-        metric={
-            "name": metric_name,
-            "unit": unit,
-            "aggregate": aggregate,
-            "kind": kind.value if kind else None,
-            "better": better.value if better else None,
-        },
-        target=emit.target_entry(
-            op,
-            values,
-            stretches,
-            tolerances,
-            ref,
-            set_by_higher_level,
-            every.value if every else None,
-        ),
-        baseline=base,
-        related=related or [],
-        same_as=same_as,
-        note=note,
-    )
-    _apply(file, str(root or ""), as_of, lambda fresh: splice.plan_new(fresh, entry), loaded)
+    when = as_of_date(as_of)
+
+    def run(prior: LoadResult | None) -> None:
+        loaded = session.open_for_edit(file, when, root, cache=parse_cache(), prior=prior)
+        if isinstance(loaded, list):
+            _refuse(loaded)
+        metric_unit = unit_option(loaded.result.ledger.units, unit)
+        values: list[float | int | str] = [
+            text if text == "baseline" else figure_option(text, metric_unit, "--value")
+            for text in value or []
+        ]
+        stretches = [figure_option(stretch, metric_unit, "--stretch")] if stretch else []
+        tolerances = numbers({"--tolerance": [tolerance] if tolerance else []})["--tolerance"]
+        chosen = pledge_id
+        if not chosen:
+            chosen = ids.propose_id(loaded, asked["title"], metric_name)
+            say(clean(f"proposed id: {chosen}"))
+            if _interactive():
+                chosen = typer.prompt("Id", default=chosen)
+        entry = emit.pledge_entry(
+            chosen,
+            asked["title"],
+            asked["quote"],
+            asked["deadline"],
+            made=made,
+            start=start,
+            binding=binding,
+            tags=tag or [],
+            metric={
+                "name": metric_name,
+                "unit": metric_unit.id if metric_unit else unit,
+                "aggregate": aggregate,
+                "kind": kind.value if kind else None,
+                "better": better.value if better else None,
+            },
+            target=emit.target_entry(
+                op,
+                values,
+                stretches,
+                tolerances,
+                ref,
+                set_by_higher_level,
+                every.value if every else None,
+            ),
+            baseline=base,
+            related=related or [],
+            same_as=same_as,
+            note=note,
+        )
+        _apply(file, str(root or ""), as_of, lambda fresh: splice.plan_new(fresh, entry), loaded)
+
+    if not edit_through_index(root or session.ledger_root(file), run, file=file):
+        run(None)
 
 
 @app.command()

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pledges.cli.common import fail, say
+from pledges.cli.common import EXIT_FINDINGS, fail, say
 
 if TYPE_CHECKING:
     from pledges.model.diagnostics import Diagnostic
@@ -280,3 +280,27 @@ def numbers(options: dict[str, list[str]]) -> dict[str, list[float | int]]:
                 fail(f"{option}: '{text}' is not a finite number")
             out[option].append(parsed)
     return out
+
+
+def evidence_option(
+    quote: str, source: str | None, url: str | None, title: str | None, when: str | None
+) -> dict[str, Any]:
+    """The evidence entry of --quote with --source, or with --url (--title, --date)."""
+    from pledges.edit.emit import evidence
+
+    if (source is None) == (url is None):
+        fail("give the evidence as exactly one of --source and --url")
+    if source is not None and (title is not None or when is not None):
+        fail("--title and --date describe a --url; a --source needs neither")
+    return evidence(quote, source=source, url=url, title=title, when=when)
+
+
+def pledge_file(result: Any, pledge_id: str) -> Path:
+    """The file that holds a pledge; exit 1 with a did-you-mean when there is none."""
+    from pledges.edit.session import find_pledge_file
+    from pledges.model.diagnostics import Diagnostic
+
+    found = find_pledge_file(result, pledge_id)
+    if isinstance(found, Diagnostic):
+        fail(found.message + (f"; {found.hint}" if found.hint else ""), EXIT_FINDINGS)
+    return found

@@ -109,3 +109,29 @@ def _selected(index: LedgerIndex, paths: list[Path]) -> set[str] | bool | None:
             return False
         selected.add(name)
     return selected
+
+
+def edit_through_index(
+    root: Path | None,
+    run: Callable[[LoadResult], None],
+    *,
+    pledge_id: str | None = None,
+    file: Path | None = None,
+) -> bool:
+    """`run(result)` on the ledger as an edit of one file sees it through the index
+    (`check.editview`): the file that holds `pledge_id`, or `file`. False when the index
+    cannot serve the edit (no index, no such pledge or file, a file that did not load):
+    the caller then runs it on the ledger loaded whole. The edit is planned again from
+    the start if a file changes before it is written."""
+    from pledges.check.editview import edit_view
+    from pledges.cli.common import parse_cache
+
+    def body(index: LedgerIndex, _: set[str] | None) -> bool:
+        view = edit_view(index, pledge_id=pledge_id, path=file)
+        if view is None:
+            return False
+        view.cache = parse_cache()
+        run(view)
+        return True
+
+    return with_index(root, [], body) is True

@@ -46,6 +46,7 @@ from pledges.cli.common import (
 from pledges.cli.indexing import PrintingFailedError, read_ledger, with_index
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from datetime import date
 
     from pledges.check.lint import LintReport
@@ -316,7 +317,7 @@ def show(
 
 def _archives_of(
     result: LoadResult, pledge: Pledge
-) -> tuple[dict[str, Archive | str], dict[str, Source]]:
+) -> tuple[dict[str, Archive | str], Mapping[str, Source]]:
     """The archived texts of the sources a pledge's quotes cite, and the source index."""
     from pledges.check.rules.quotes import quote_sites
     from pledges.read.archive import read_archives

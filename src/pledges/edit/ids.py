@@ -19,7 +19,7 @@ def propose_id(loaded: Loaded, title: str, metric_name: str | None = None) -> st
     if len(prefix) > ID_LIMIT - 12:
         prefix = ""
     words = key_words(metric_name or "") or key_words(title) or ["pledge"]
-    taken = {normalize_id(p.id) for p in loaded.result.ledger.pledges}
+    taken = loaded.result.ledger.taken_ids()
     base = short_slug(words, ID_LIMIT - len(prefix))
     candidate, n = prefix + base, 2
     while normalize_id(candidate) in taken:

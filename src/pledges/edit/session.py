@@ -122,7 +122,8 @@ def open_for_edit(
     `prior` is what the command loaded already: the same ledger, or this file opened for
     editing before. It is used as it is when every file still holds the bytes it held
     then (`loader.unchanged`); otherwise the ledger is loaded again, through `cache` (by
-    default the cache `prior` was read with).
+    default the cache `prior` was read with). A view of the ledger index
+    (`check.editview`) is renewed instead: it raises if any file changed.
     Only the file's own lint errors are looked for (`lint.file_errors`).
     """
     name = display_name(path)
@@ -144,7 +145,9 @@ def open_for_edit(
         if same == (as_of, kind) and unchanged(prior.result, folder, paths):
             return prior
         prior = prior.result
-    if prior is not None and unchanged(prior, folder, paths):
+    if prior is not None and prior.renew is not None:
+        result = prior.renew()  # a view of the ledger index, brought up to date
+    elif prior is not None and unchanged(prior, folder, paths):
         selected = {display_name(p) for p in expand(paths)} if paths else None
         result = replace(prior, selected=selected)
     else:

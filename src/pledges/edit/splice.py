@@ -283,8 +283,8 @@ def plan_new(loaded: Loaded, pledge: dict[str, Any]) -> Edit | list[Diagnostic]:
     from pledges.check.rules.ids import normalize_id
 
     pledge_id = str(pledge.get("id"))
-    taken = {normalize_id(p.id): p for p in loaded.result.ledger.pledges}
-    other = taken.get(normalize_id(pledge_id))
+    same = loaded.result.ledger.pledges_by_norm({normalize_id(pledge_id)})
+    other = same[0] if same else None
     if other is not None:
         line, column = other.position("id")
         return [
@@ -321,7 +321,7 @@ def plan_new_drafts(
 
     if not isinstance(loaded.doc.data.get("pledges"), list):
         return [refusal(loaded.name, REFUSED, "the file has no 'pledges' list")]
-    taken = {normalize_id(p.id) for p in loaded.result.ledger.pledges}
+    taken = loaded.result.ledger.taken_ids()
     lines: list[str] = []
     first: Splice | None = None
     empty = not loaded.doc.data["pledges"]

@@ -18,7 +18,6 @@ from pledges.edit.session import (
 )
 from pledges.model.diagnostics import Diagnostic, json_path, sort_diagnostics
 from pledges.model.document import Document
-from pledges.read.loader import LoadResult
 from pledges.read.yamlread import read_document
 
 
@@ -138,5 +137,5 @@ def _new_lint_errors(loaded: Loaded, doc: Document) -> list[Diagnostic]:
         ledger = replace(old.ledger, files=files)
     diagnostics = [d for d in old.diagnostics if d.file != loaded.name]
     diagnostics += validate(loaded.kind, doc)
-    result = LoadResult(ledger, diagnostics, {loaded.name}, old.unreadable, cache=old.cache)
+    result = replace(old, ledger=ledger, diagnostics=diagnostics, selected={loaded.name})
     return file_errors(result, loaded.name, loaded.as_of)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -181,14 +182,22 @@ class Ledger:
     def pledges(self) -> list[Pledge]:
         return [p for f in self.files for p in f.pledges]
 
-    def pledge_index(self) -> dict[str, Pledge]:
+    def pledge_index(self) -> Mapping[str, Pledge]:
         """First pledge of each id (duplicates are a lint error)."""
         index: dict[str, Pledge] = {}
         for pledge in self.pledges:
             index.setdefault(pledge.id, pledge)
         return index
 
-    def source_index(self) -> dict[str, Source]:
+    def taken_ids(self) -> set[str]:
+        """Every pledge id as uniqueness compares them (`normalize_id`)."""
+        return {normalize_id(p.id) for p in self.pledges}
+
+    def pledges_by_norm(self, norms: Collection[str]) -> list[Pledge]:
+        """The pledges whose id compares as one of `norms`, in ledger order."""
+        return [p for p in self.pledges if normalize_id(p.id) in norms]
+
+    def source_index(self) -> Mapping[str, Source]:
         index: dict[str, Source] = {}
         for ledger_file in self.files:
             if ledger_file.source and ledger_file.source.id:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pledges.model.diagnostics import Diagnostic, Severity
 from pledges.model.document import Document, Marks
@@ -22,6 +22,9 @@ from pledges.model.registries import BUILTIN_UNITS, Jurisdiction, Unit
 from pledges.read.cache import Cache, Key
 from pledges.read.safe import RawFile, conflict_markers_in, read_raw
 from pledges.read.yamlread import MAX_DEPTH, read_document
+
+if TYPE_CHECKING:
+    from pledges.read.archive import Archive
 
 JURISDICTIONS_FILE = "jurisdictions.yaml"
 UNITS_FILE = "units.yaml"
@@ -50,6 +53,12 @@ class LoadResult:
     cache: Cache | None = None
     # every file read, in order, with a digest of what it held (see `unchanged`)
     read: dict[Path, str] = field(default_factory=dict)
+    # the archived source texts by `archive` value, as the rules read them (None: read
+    # from disk when needed)
+    archives: Mapping[str, Archive | str] | None = None
+    # for a view of the ledger index (`check.editview`): brings it up to date and returns
+    # the result to use, or raises when a file changed since (None: see `unchanged`)
+    renew: Callable[[], LoadResult] | None = None
 
     def unloaded(self) -> dict[str, Diagnostic]:
         """Files whose data could not be loaded at all (unreadable, YAML errors), each with
