@@ -258,6 +258,30 @@ def test_a_read_only_cache_directory(edits: Edits, tmp_path: Path) -> None:
             folder.chmod(0o700)
 
 
+def test_a_database_sqlite_can_only_read(
+    edits: Edits, tmp_path: Path, run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a read-only cache directory does to SQLite, also under the superuser (whom
+    file permissions do not bind): the database opens read-only (`mode=ro`), so every
+    write fails, and a database that does not exist yet cannot be created."""
+    cache = tmp_path / "cache"
+    edits.check(cache)  # an index exists
+    real_connect = sqlite3.connect
+
+    def read_only(path: str | Path, *args: object, **kwargs: object) -> sqlite3.Connection:
+        kwargs["uri"] = True
+        return real_connect(f"file:{path}?mode=ro", *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("pledges.read.indexdb.sqlite3.connect", read_only)
+    edits.set(True)  # the index would need an update it cannot write
+    for folder in (cache, tmp_path / "fresh"):
+        monkeypatch.setenv("PLEDGES_CACHE_DIR", str(folder))
+        for args in (LINT, LIST):
+            result = run(*args, "--ledger", str(edits.root))
+            expected = edits.expected[True, args]
+            assert (result.exit_code, result.stdout, result.stderr) == expected
+
+
 def test_a_lock_held_elsewhere(
     edits: Edits, tmp_path: Path, run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
 ) -> None:
