@@ -268,9 +268,9 @@ def test_a_database_sqlite_can_only_read(
     edits.check(cache)  # an index exists
     real_connect = sqlite3.connect
 
-    def read_only(path: str | Path, *args: object, **kwargs: object) -> sqlite3.Connection:
-        kwargs["uri"] = True
-        return real_connect(f"file:{path}?mode=ro", *args, **kwargs)  # type: ignore[arg-type]
+    def read_only(path: str | Path, timeout: float, isolation_level: None) -> sqlite3.Connection:
+        uri = f"file:{path}?mode=ro"
+        return real_connect(uri, timeout=timeout, isolation_level=isolation_level, uri=True)
 
     monkeypatch.setattr("pledges.read.indexdb.sqlite3.connect", read_only)
     edits.set(True)  # the index would need an update it cannot write
