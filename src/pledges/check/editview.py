@@ -36,6 +36,8 @@ class IndexView(Ledger):
     of an id in ledger order, whether it is in a built file or not."""
 
     indexed: IndexedLedger = field(kw_only=True)
+    # the normalised ids outside the built files, once asked for (`new` proposes many ids)
+    _taken: set[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def _states(self) -> dict[str, FileState]:
         return {s.name: s for s in self.indexed.index.files}
@@ -69,8 +71,10 @@ class IndexView(Ledger):
         return ViewSources(self)
 
     def taken_ids(self) -> set[str]:
-        taken = {r[0] for r in self.rows("SELECT norm FROM pledges WHERE {outside}", [], "file")}
-        return taken | {normalize_id(p.id) for p in self.pledges}
+        if self._taken is None:
+            rows = self.rows("SELECT norm FROM pledges WHERE {outside}", [], "file")
+            self._taken = {r[0] for r in rows}
+        return self._taken | {normalize_id(p.id) for p in self.pledges}
 
     def pledges_by_norm(self, norms: Collection[str]) -> list[Pledge]:
         found = [(order, p) for order, p in self._local() if normalize_id(p.id) in norms]

@@ -146,8 +146,9 @@ def _ledger_for(ledger: str | None, *, needed: bool) -> LoadResult | None:
 def _write_pledges(path: Path, items: list[dict[str, Any]]) -> None:
     from datetime import date
 
+    from pledges.cli.indexing import edit_through_index
     from pledges.edit import atomic, ids, splice
-    from pledges.edit.session import Loaded
+    from pledges.edit.session import Loaded, ledger_root
 
     if not items:
         say("no candidates: nothing written")
@@ -170,15 +171,25 @@ def _write_pledges(path: Path, items: list[dict[str, Any]]) -> None:
             drafts.append(({"id": pledge_id, "review": "draft", **item}, comment))
         return splice.plan_new_drafts(loaded, drafts)
 
-    edit = atomic.apply_edit(
-        path, date.today(), plan, timeout=lock_timeout(), on_wait=say_waiting, cache=parse_cache()
-    )
-    if isinstance(edit, list):
-        _refuse(edit)
-    say(
-        f"{len(found)} draft pledge{'s' if len(found) != 1 else ''} written to "
-        f"{shown_name(edit.loaded.name)}: review with 'pledges list --drafts'"
-    )
+    def write(prior: LoadResult | None) -> None:
+        edit = atomic.apply_edit(
+            path,
+            date.today(),
+            plan,
+            timeout=lock_timeout(),
+            on_wait=say_waiting,
+            cache=parse_cache(),
+            prior=prior,
+        )
+        if isinstance(edit, list):
+            _refuse(edit)
+        say(
+            f"{len(found)} draft pledge{'s' if len(found) != 1 else ''} written to "
+            f"{shown_name(edit.loaded.name)}: review with 'pledges list --drafts'"
+        )
+
+    if not edit_through_index(ledger_root(path), write, file=path):
+        write(None)
 
 
 def _write_outcomes(result: LoadResult, items: list[dict[str, Any]]) -> None:
