@@ -38,9 +38,15 @@ class IndexView(Ledger):
     indexed: IndexedLedger = field(kw_only=True)
     # the normalised ids outside the built files, once asked for (`new` proposes many ids)
     _taken: set[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _by_name: tuple[list[FileState], dict[str, FileState]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def _states(self) -> dict[str, FileState]:
-        return {s.name: s for s in self.indexed.index.files}
+        index = self.indexed.index
+        if self._by_name is None or self._by_name[0] is not index.files:
+            self._by_name = (index.files, {s.name: s for s in index.files})
+        return self._by_name[1]
 
     def _outside(self) -> tuple[str, list[str]]:
         """A SQL condition leaving out the built files' stored rows, and its parameters."""
