@@ -123,6 +123,7 @@ EDITS: list[tuple[str, ...]] = [
      "--title", "In step", "--quote", "地区生产总值增长6.0%", "--deadline", "2024",
      "--metric-name", "GDP growth", "--unit", "percent", "--kind", "rate",
      "--op", "about", "--ref", "xiaoshan/2023/gdp-growth"),
+    ("rename", "binjiang/2023/gdp-growth", "binjiang/2023/gdp-growth-rate"),
     # refused
     ("observe", "binjiang/2024/gdp-growth", "--period", "2024", "--value", "5",
      "--source", "binjiang-2024-plan-report", "--quote", "not in the archive"),
@@ -140,6 +141,8 @@ EDITS: list[tuple[str, ...]] = [
      "--title", "Bad ref", "--quote", "地区生产总值增长6.0%", "--deadline", "2024",
      "--metric-name", "GDP growth", "--unit", "percent", "--kind", "rate",
      "--op", "about", "--ref", "no/such-pledge"),
+    ("rename", "binjiang/2023/gdp-growth", "binjiang/2024/gdp-growth"),
+    ("rename", "binjiang/2023/gdp-grwoth", "binjiang/2023/gdp"),
 ]  # fmt: skip
 
 
@@ -192,9 +195,9 @@ def test_an_edit_through_the_index_is_the_edit_of_the_loaded_ledger(
 def test_the_edits_write_and_refuse_as_they_say(
     in_copy: Callable[[str, tuple[str, ...]], tuple[Result, dict[str, bytes]]],
 ) -> None:
-    """The cases above do what they are for: four written, the others refused."""
+    """The cases above do what they are for: five written, the others refused."""
     codes = [in_copy("warm", args)[0].exit_code for args in EDITS]
-    assert codes == [0, 0, 0, 0, 1, 1, 1, 1, 1, 1]
+    assert codes == [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1]
 
 
 @pytest.mark.skipif(not BUNDLED.is_dir(), reason="the bundled ledger is not in this checkout")

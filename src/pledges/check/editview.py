@@ -237,15 +237,37 @@ def edit_view(
     else:
         wanted = path.resolve() if path is not None else None
         state = next((s for s in index.files if s.path.resolve() == wanted), None)
-    if state is None or state.special is not None or state.unreadable:
+    return _view(indexed, [state] if state is not None else [])
+
+
+def files_naming(index: LedgerIndex, value: str) -> list[FileState]:
+    """The ledger files whose data holds the string `value` somewhere (a superset of the
+    files that hold it as an id or a reference), in ledger order."""
+    import json
+
+    written = json.dumps(value)  # as the stored data writes it, quotes included
+    rows = index.conn.execute("SELECT path FROM filedata WHERE instr(data, ?) > 0", (written,))
+    found = {r[0] for r in rows}
+    return [s for s in index.files if s.rel in found]
+
+
+def view_of(index: LedgerIndex, states: list[FileState]) -> LoadResult | None:
+    """The ledger for an edit of several files (built in full) at once."""
+    return _view(IndexedLedger(index), states)
+
+
+def _view(indexed: IndexedLedger, states: list[FileState]) -> LoadResult | None:
+    if not states or any(s.special is not None or s.unreadable for s in states):
         return None
-    built = indexed.pin(state)
-    if built is None:
+    built = [indexed.pin(state) for state in states]
+    files = [f for f in built if f is not None]
+    if len(files) != len(states):
         return None
+    index = indexed.index
     registry = indexed.empty_ledger()
     view = IndexView(
         root=registry.root,
-        files=[built],
+        files=files,
         units=registry.units,
         jurisdictions=registry.jurisdictions,
         jurisdictions_loaded=registry.jurisdictions_loaded,
@@ -254,7 +276,8 @@ def edit_view(
         indexed=indexed,
     )
     result = LoadResult(view, index.load_diagnostics(), None, index.unreadable())
-    result.paths[state.name] = state.path
+    for state in states:
+        result.paths[state.name] = state.path
     result.archives = indexed.archives()
     result.renew = _renewer(index, result)
     return result
@@ -311,12 +334,15 @@ def _repeated_ids(view: IndexView, target: LedgerFile) -> list[Diagnostic]:
     order = view.order_of(target.doc.file)
     names = {s.rel: s.name for s in view.indexed.index.files}
     entries: list[tuple[tuple[int, int], IdEntry]] = []
-    for pledge in target.pledges:
-        path = json_path((*pledge.path, "id"))
-        locate = _locator(pledge)
-        entry = IdEntry(pledge.id, normalize_id(pledge.id), pledge.file, path, locate)
-        entries.append(((order, _idx(pledge)), entry))
-    norms = sorted({e.norm for _, e in entries})
+    norms = sorted({normalize_id(p.id) for p in target.pledges})
+    for built in view.files:  # the file, and any other file the edit changes with it
+        place = view.order_of(built.doc.file)
+        for pledge in built.pledges:
+            norm = normalize_id(pledge.id)
+            if built is target or norm in norms:
+                path = json_path((*pledge.path, "id"))
+                entry = IdEntry(pledge.id, norm, pledge.file, path, _locator(pledge))
+                entries.append(((place, _idx(pledge)), entry))
     for start in range(0, len(norms), _CHUNK):
         part = norms[start : start + _CHUNK]
         for rel, idx, pid, norm, line, column, o in view.rows(
@@ -335,6 +361,12 @@ def _repeated_ids(view: IndexView, target: LedgerFile) -> list[Diagnostic]:
         doc = target.doc
         own = IdEntry(source.id, source.id, doc.file, "$.source.id", _doc_locator(doc))
         sources = [((order, 0), own)]
+        for built in view.files:
+            other = built.source
+            if built is not target and other is not None and other.id == source.id:
+                locate = _doc_locator(built.doc)
+                entry = IdEntry(source.id, source.id, built.doc.file, "$.source.id", locate)
+                sources.append(((view.order_of(built.doc.file), 0), entry))
         for rel, line, column, o in view.rows(
             "SELECT s.file, s.id_line, s.id_column, f.ord FROM sources s "
             "JOIN files f ON f.path = s.file WHERE s.id = ? AND {outside}",

@@ -96,11 +96,15 @@ def lint_indexed(index: LedgerIndex, as_of: date, selected: set[str] | None) -> 
                 counts[key] = counts.get(key, 0) + value
     cross, cross_key, cross_hit = _cross_file(index)
     found += cross
-    alike, groups = _duplicates(index, ledger, as_of)
-    found += [d for findings in alike.values() for d in findings]
+    whole_key = _whole_key(index)
+    stored_whole = _stored(index, whole_key)  # nothing changed: every group as it was
+    alike = None if stored_whole is not None else _duplicates(index, ledger, as_of)
+    similar = stored_whole if stored_whole is not None else _flat(alike)
+    found += similar
     found += _registry_findings(ledger, as_of)
-    if computed or not cross_hit or groups:
-        index.write(partial(_store, computed, env, when, cross_key, cross, alike))
+    if computed or not cross_hit or alike is not None:
+        store = partial(_store, computed, env, when, cross_key, cross, alike)
+        index.write(partial(store, (whole_key, similar)))
     if selected is not None:
         found = [d for d in found if d.file in selected]
     return LintReport(sort_diagnostics(found), counts)
@@ -142,7 +146,8 @@ def _store(
     when: str,
     cross_key: str,
     cross: list[Diagnostic],
-    alike: dict[str, list[Diagnostic]],
+    alike: _Groups | None,
+    whole: tuple[str, list[Diagnostic]],
     conn: Any,
 ) -> None:
     for result in computed:
@@ -164,10 +169,39 @@ def _store(
         )
         store_deps(conn, (result.state.rel, "findings", env, as_of), result.tracker.rows())
     forget(conn, "findings", env, when)
-    conn.execute("DELETE FROM results")
-    for key, findings in [(cross_key, cross), *alike.items()]:
-        rows = [(d.file, *diagnostic_row(d)) for d in findings]
-        conn.execute("INSERT INTO results(key, diagnostics) VALUES (?, ?)", (key, json.dumps(rows)))
+    kept: list[tuple[str, list[Diagnostic]]] = [(cross_key, cross), whole]
+    if alike is not None:  # the groups of this state of the ledger replace the others
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS current(key TEXT PRIMARY KEY)")
+        conn.execute("DELETE FROM current")
+        keys = [cross_key, whole[0], *alike.groups]
+        conn.executemany("INSERT OR IGNORE INTO current(key) VALUES (?)", [(k,) for k in keys])
+        conn.execute("DELETE FROM results WHERE key NOT IN (SELECT key FROM current)")
+        kept += [(key, alike.groups[key]) for key in alike.fresh]
+    conn.executemany(
+        "INSERT OR REPLACE INTO results(key, diagnostics) VALUES (?, ?)",
+        [(key, json.dumps([(d.file, *diagnostic_row(d)) for d in found])) for key, found in kept],
+    )
+
+
+@dataclass
+class _Groups:
+    """The probable-duplicate findings by group key, and the keys judged afresh."""
+
+    groups: dict[str, list[Diagnostic]]
+    fresh: list[str]
+
+
+def _whole_key(index: LedgerIndex) -> str:
+    """The key of every probable-duplicate finding together: the names and hashes of
+    every ledger file (a warm run with nothing changed reads them in one row)."""
+    digest = hashlib.sha256(b"duplicates\n")
+    for state in index.files:
+        digest.update(f"{state.name}\t{state.sha256}\n".encode())
+    return digest.hexdigest()
+
+
+def _flat(alike: _Groups | None) -> list[Diagnostic]:
+    return [d for findings in (alike.groups if alike else {}).values() for d in findings]
 
 
 def _cross_file(index: LedgerIndex) -> tuple[list[Diagnostic], str, bool]:
@@ -210,46 +244,47 @@ def _cross_file(index: LedgerIndex) -> tuple[list[Diagnostic], str, bool]:
 
 def _stored(index: LedgerIndex, key: str) -> list[Diagnostic] | None:
     row = index.conn.execute("SELECT diagnostics FROM results WHERE key = ?", (key,)).fetchone()
-    if row is None:
-        return None
+    return _decoded(row[0]) if row is not None else None
+
+
+def _decoded(text: str) -> list[Diagnostic]:
     try:
-        return [_from_row(item) for item in decode(row[0])]
+        return [_from_row(item) for item in decode(text)]
     except (TypeError, ValueError) as exc:
         raise IndexUnavailableError("the index holds findings it cannot read") from exc
 
 
-def _duplicates(
-    index: LedgerIndex, ledger: IndexedLedger, as_of: date
-) -> tuple[dict[str, list[Diagnostic]], int]:
+def _duplicates(index: LedgerIndex, ledger: IndexedLedger, as_of: date) -> _Groups:
     """PL283 group by group: pledges are compared only within one jurisdiction, deadline
     and unit, so each group's findings are stored under its members' files and hashes,
-    and a change to one file judges again only the groups it is in. Returns the findings
-    by group key, and how many groups were judged afresh."""
+    and a change to one file judges again only the groups it is in."""
     names = {s.rel: s.name for s in index.files}
     groups: dict[tuple[str, str, str], list[tuple[int, str, int, str]]] = {}
+    # in ledger order: groups come in the order of their first pledge, members in order
     for jurisdiction, deadline, unit, order, file, idx, sha in index.conn.execute(
         "SELECT coalesce(p.jurisdiction, ''), p.deadline_end, coalesce(p.metric_unit, ''), "
         "f.ord, p.file, p.idx, f.sha256 FROM pledges p JOIN files f ON f.path = p.file "
-        "WHERE p.deadline_end IS NOT NULL AND p.target_value IS NOT NULL"
+        "WHERE p.deadline_end IS NOT NULL AND p.target_value IS NOT NULL "
+        "ORDER BY f.ord, p.idx"
     ):
         groups.setdefault((jurisdiction, deadline, unit), []).append((order, file, idx, sha))
-    found: dict[str, list[Diagnostic]] = {}
-    fresh = 0
-    # groups in ledger order, so the files a group needs are mostly still built
-    for group_key, members in sorted(groups.items(), key=lambda kv: min(kv[1])):
+    kept = dict(index.conn.execute("SELECT key, diagnostics FROM results").fetchall())
+    found = _Groups({}, [])
+    for (jurisdiction, deadline, unit), members in groups.items():
         if len(members) < 2:
             continue
-        members.sort()
-        digest = hashlib.sha256(json.dumps(["duplicates", group_key]).encode())
-        for _, file, idx, sha in members:
-            digest.update(f"{names[file]}\t{sha}\t{idx}\n".encode())
-        key = digest.hexdigest()
-        stored = _stored(index, key)
-        if stored is None:
-            stored = _judge_group(ledger, members, as_of)
-            fresh += 1
-        found[key] = stored
-    return found, fresh
+        parts = [f"duplicates\0{jurisdiction}\0{deadline}\0{unit}\n"]
+        parts += [f"{names[file]}\0{sha}\0{idx}\n" for _, file, idx, sha in members]
+        key = hashlib.sha256("".join(parts).encode()).hexdigest()
+        text = kept.get(key)
+        if text == "[]":
+            found.groups[key] = []
+        elif text is not None:
+            found.groups[key] = _decoded(text)
+        else:
+            found.groups[key] = _judge_group(ledger, members, as_of)
+            found.fresh.append(key)
+    return found
 
 
 def _judge_group(

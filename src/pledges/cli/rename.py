@@ -41,9 +41,10 @@ def rename(
     \b
       pledges rename binjiang/2023/gdp-growth binjiang/2023/gdp
     """
+    from pledges.cli.indexing import with_index
     from pledges.edit import atomic
     from pledges.edit.lock import acquire_all
-    from pledges.edit.rename import check_new_id, plan_rename
+    from pledges.edit.rename import check_new_id, plan_rename, plan_rename_indexed
     from pledges.model.diagnostics import Diagnostic
     from pledges.present.escape.terminal import name as shown
     from pledges.present.escape.terminal import text as clean
@@ -71,8 +72,11 @@ def rename(
         console.out(to_text(held), highlight=False)
         console.out("pledges: nothing was renamed; every file is as it was", highlight=False)
         raise typer.Exit(EXIT_FINDINGS)
-    with held:
-        planned = plan_rename(root, old, new, when, cache if isinstance(cache, Cache) else None)
+    with held:  # through the index when it can serve the rename (docs/index.md)
+        planned = with_index(root, [], lambda index, _: plan_rename_indexed(index, old, new, when))
+        if planned is None:
+            parse = cache if isinstance(cache, Cache) else None
+            planned = plan_rename(root, old, new, when, parse)
         failure = None if isinstance(planned, list) else atomic.write_all(planned.edits)
     if isinstance(planned, list):
         for diagnostic in planned:

@@ -32,6 +32,7 @@ from pledges.edit.session import (
 from pledges.model.diagnostics import Diagnostic, Severity
 from pledges.model.document import Document
 from pledges.read.cache import Cache
+from pledges.read.index import LedgerIndex
 from pledges.read.loader import LoadResult, display_name, load
 from pledges.read.yamlread import read_document, resolve_plain
 
@@ -142,11 +143,30 @@ def plan_rename(
     root: Path, old: str, new: str, as_of: date, cache: Cache | None = None
 ) -> Renaming | list[Diagnostic]:
     """Compute and verify the rename of `old` to `new` across the ledger at `root`."""
-    from pledges.check.lint import lint
+    return _plan(load(root, cache=cache), root, old, new, as_of)
+
+
+def plan_rename_indexed(
+    ledger: LedgerIndex, old: str, new: str, as_of: date
+) -> Renaming | list[Diagnostic] | None:
+    """`plan_rename` through the ledger index (`check.editview`): only the files that
+    name `old` are built and checked, the rest of the ledger is looked up. None when the
+    index cannot serve it (no such pledge, a file that did not load)."""
+    from pledges.check.editview import files_naming, view_of
+
+    states = files_naming(ledger, old)
+    result = view_of(ledger, states) if states else None
+    if result is None or old not in result.ledger.pledge_index():
+        return None
+    return _plan(result, ledger.root, old, new, as_of)
+
+
+def _plan(
+    result: LoadResult, root: Path, old: str, new: str, as_of: date
+) -> Renaming | list[Diagnostic]:
     from pledges.check.rules.ids import normalize_id
     from pledges.check.rules.references import did_you_mean
 
-    result = load(root, cache=cache)
     index = result.ledger.pledge_index()
     target = index.get(old)
     if target is None:
@@ -158,8 +178,8 @@ def plan_rename(
                 did_you_mean(old, index),
             )
         ]
-    taken = {normalize_id(p.id): p for p in result.ledger.pledges}
-    other = taken.get(normalize_id(new))
+    same = result.ledger.pledges_by_norm({normalize_id(new)})
+    other = same[0] if same else None
     if other is not None:
         line, column = other.position("id")
         return [
@@ -177,7 +197,7 @@ def plan_rename(
         for f in result.ledger.files
         if f.doc.file == target.file or _mentions(f.doc.data, old)
     ]
-    found = lint(result, as_of)
+    found = _errors(result, [display_name(p) for p in files], as_of)
     opened = open_all(files, as_of, result, found)
     if opened and isinstance(opened[0], Diagnostic):
         return [d for d in opened if isinstance(d, Diagnostic)]
@@ -203,17 +223,26 @@ def plan_rename(
 
 
 def _mentions_in_text(result: LoadResult, edits: list[Edit], old: str) -> list[tuple[str, int]]:
+    from pledges.check.editview import IndexView
     from pledges.read.safe import read_raw
 
     texts = {edit.loaded.name: edit.text for edit in edits}
     pattern = re.compile(rf"(?<![a-z0-9._/-]){re.escape(old)}(?![a-z0-9._/-])")
     found: list[tuple[str, int]] = []
-    for ledger_file in result.ledger.files:
-        name = ledger_file.doc.file
+    ledger = result.ledger
+    if isinstance(ledger, IndexView):  # every file that loaded, as the index lists them
+        index = ledger.indexed.index
+        loaded = {r[0] for r in index.conn.execute("SELECT path FROM filedata")}
+        files = [(s.name, s.path) for s in index.files if s.rel in loaded]
+    else:
+        files = [(f.doc.file, Path(f.doc.file)) for f in ledger.files]
+    for name, path in files:
         text = texts.get(name)
         if text is None:
-            raw = read_raw(Path(name), name)
+            raw = read_raw(path, name)
             text = raw.text if not isinstance(raw, Diagnostic) else ""
+        if old not in text:
+            continue
         for number, line in enumerate(text.splitlines(), start=1):
             if pattern.search(line):
                 found.append((name, number))
@@ -329,7 +358,6 @@ def _new_lint_errors(
     old: LoadResult, found: list[Diagnostic], edits: list[Edit], as_of: date
 ) -> list[Diagnostic]:
     """Lint errors the ledger would have with every new text that the old one lacks."""
-    from pledges.check.lint import lint
     from pledges.model.ledger import build_file
     from pledges.read.schema import validate
 
@@ -340,10 +368,22 @@ def _new_lint_errors(
     diagnostics = [d for d in old.diagnostics if d.file not in docs]
     for doc in docs.values():
         diagnostics += validate("ledger-file", doc)
-    result = LoadResult(replace(old.ledger, files=files), diagnostics, None, old.unreadable)
+    ledger = replace(old.ledger, files=files)
+    result = replace(old, ledger=ledger, diagnostics=diagnostics, selected=None)
     before = {(d.file, d.line, d.code) for d in found if d.severity is Severity.ERROR}
     return [
         d
-        for d in lint(result, as_of)
+        for d in _errors(result, list(docs), as_of)
         if d.severity is Severity.ERROR and (d.file, d.line, d.code) not in before
     ]
+
+
+def _errors(result: LoadResult, names: list[str], as_of: date) -> list[Diagnostic]:
+    """The ledger's lint; through the index, the errors of the files `names` (the only
+    files a rename can give new errors: every other file that names the id changes too)."""
+    from pledges.check.editview import IndexView
+    from pledges.check.lint import file_errors, lint
+
+    if isinstance(result.ledger, IndexView):
+        return [d for name in names for d in file_errors(result, name, as_of)]
+    return lint(result, as_of)

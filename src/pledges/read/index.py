@@ -220,8 +220,9 @@ class LedgerIndex:
             for r in conn.execute("SELECT path, stat, racy, sha256 FROM archives")
         }
         changed: list[tuple[str, str, int, str]] = []
+        folders: dict[Path, tuple[int, int, int, int]] = {}  # most archives share one
         for relative in named:
-            key = archive_stat(self.root, relative)
+            key = archive_stat(self.root, relative, folders)
             row = rows.get(relative)
             if row is not None and row[0] == key and not row[1]:
                 continue
@@ -229,7 +230,8 @@ class LedgerIndex:
             racy = int(any(is_racy(stat) for stat in archive_stats(self.root, relative)))
             if row is None or (row[0], row[1], row[2]) != (key, racy, sha):
                 changed.append((relative, key, racy, sha))
-        gone = [relative for relative in rows if relative not in set(named)]
+        listed = set(named)
+        gone = [relative for relative in rows if relative not in listed]
         if not changed and not gone:
             return False
         conn.execute("COMMIT")

@@ -100,23 +100,35 @@ def drop_dependents(conn: sqlite3.Connection) -> None:
         )
 
 
-def archive_stats(root: Path, relative: str) -> list[tuple[int, int, int, int]]:
+def archive_stats(
+    root: Path, relative: str, folders: dict[Path, tuple[int, int, int, int]] | None = None
+) -> list[tuple[int, int, int, int]]:
     """lstat of an archive and of the folder holding it (a folder turned into a link
-    changes what reading the archive finds)."""
+    changes what reading the archive finds); `folders` keeps the folders' within a run."""
     path = root.joinpath(*relative.split("/"))
-    found = []
-    for target in (path, path.parent):
-        try:
-            info = os.lstat(target)
-            size, mtime, ctime, inode = stat_of(info)
-            found.append((size, mtime, ctime, inode ^ (info.st_mode << 32)))
-        except (OSError, ValueError):
-            found.append((-1, 0, 0, 0))
+    found = [_lstat(path)]
+    if folders is None:
+        found.append(_lstat(path.parent))
+    else:
+        if path.parent not in folders:
+            folders[path.parent] = _lstat(path.parent)
+        found.append(folders[path.parent])
     return found
 
 
-def archive_stat(root: Path, relative: str) -> str:
-    return json.dumps(archive_stats(root, relative))
+def _lstat(target: Path) -> tuple[int, int, int, int]:
+    try:
+        info = os.lstat(target)
+        size, mtime, ctime, inode = stat_of(info)
+    except (OSError, ValueError):
+        return (-1, 0, 0, 0)
+    return (size, mtime, ctime, inode ^ (info.st_mode << 32))
+
+
+def archive_stat(
+    root: Path, relative: str, folders: dict[Path, tuple[int, int, int, int]] | None = None
+) -> str:
+    return json.dumps(archive_stats(root, relative, folders))
 
 
 def archive_hash(root: Path, relative: str) -> str:
