@@ -505,14 +505,14 @@ def history_rows(pledges_count: int, runs: int, work: Path, ledger: Path | None)
     def time(label: str, *args: str) -> Timing:
         return measure(label, [pledges, *args], env, runs, prime=True)
 
-    walked = time("pledges history ID, 50 commits (warm)", "history", ident, *in_history)
+    walked = time("`history ID`, 50 commits, warm", "history", ident, *in_history)
     cold = time(
-        "pledges history ID, 50 commits (--no-cache)", "history", ident, "--no-cache", *in_history
+        "`history ID`, 50 commits, `--no-cache`", "history", ident, "--no-cache", *in_history
     )
-    one = time("pledges diff base one (one file)", "diff", "base", "one", *in_diff)
-    renamed = time("pledges diff base renamed (every id)", "diff", "base", "renamed", *in_diff)
-    touched = time("pledges diff base touched (every file)", "diff", "base", "touched", *in_diff)
-    tree = time("pledges diff base (work tree, one file)", "diff", "base", *in_diff)
+    one = time("`diff base one` (one file)", "diff", "base", "one", *in_diff)
+    renamed = time("`diff base renamed` (every id)", "diff", "base", "renamed", *in_diff)
+    touched = time("`diff base touched` (every file)", "diff", "base", "touched", *in_diff)
+    tree = time("`diff base` (work tree, one file)", "diff", "base", *in_diff)
     table_rows: list[tuple[Timing, str, str, str]] = [
         (walked, "-", "<= 2 s at 10k, 10 s at 100k", yes(walked.median <= target(pledges_count))),
         (cold, "-", "-", "-"),
@@ -524,9 +524,9 @@ def history_rows(pledges_count: int, runs: int, work: Path, ledger: Path | None)
     ]  # fmt: skip
     if ledger is not None:
         common = ["--ledger", str(ledger), *at]
-        json_list = time("pledges list --format json (warm)", "list", "--format", "json", *common)
-        table_list = time("pledges list, table (warm)", "list", *common)
-        status = time("pledges status, table (warm)", "status", *common)
+        json_list = time("`list --format json`, warm", "list", "--format", "json", *common)
+        table_list = time("`list`, table, warm", "list", *common)
+        status = time("`status`, table, warm", "status", *common)
         observe = observe_row(ledger, env, runs, work)
         table_rows += [
             (json_list, "1.00x", "reference for tables", "-"),
