@@ -348,3 +348,45 @@ def test_a_changed_archive_is_checked_again(
     gone = three_ways(run, monkeypatch, "lint", "--as-of", "2025-06-30")
     assert_same(gone)
     assert "PL263" in gone[0].stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("sql", "SELECT * FROM pledges ORDER BY id", "--format", "json"),
+        ("sql", "SELECT * FROM observations", "--format", "csv"),
+        ("export", "{out}", "--format", "csv"),
+        ("export", "{out}/ledger.json", "--format", "json"),
+    ],
+    ids=lambda a: " ".join(a[:2]),
+)
+def test_publishing_reads_the_same(
+    args: tuple[str, ...],
+    run: Callable[..., Result],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """`sql`, `export` and `site` read the ledger through the index as `list` does: the
+    same tables, the same files written."""
+    shutil.copytree(CASES, tmp_path / "ledger")
+    monkeypatch.chdir(tmp_path)
+    results, written = [], []
+    for way in ("plain", "cold", "warm"):
+        out = tmp_path / way
+        out.mkdir()
+        command = [a.replace("{out}", str(out)) for a in args]
+        if way == "plain":
+            monkeypatch.setenv("PLEDGES_NO_INDEX", "1")
+        else:
+            monkeypatch.delenv("PLEDGES_NO_INDEX", raising=False)
+        with monkeypatch.context() as patch:
+            if way != "plain":  # the index must answer: no loading the ledger
+                patch.setattr("pledges.read.loader.load", _no_loading)
+            result = run(*command, *AS_OF, "--ledger", "ledger")
+        shown = [text.replace(str(out), "OUT") for text in (result.stdout, result.stderr)]
+        results.append(Result(result.exit_code, *shown))
+        written.append({str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*")})
+    assert results[0].exit_code == 0
+    assert_same(results)
+    assert written[0] == written[1] == written[2]
+    assert written[0] or args[0] == "sql"

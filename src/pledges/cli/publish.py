@@ -16,11 +16,12 @@ from pledges.cli.common import (
     app,
     as_of_date,
     fail,
-    load_ledger,
+    ledger_root,
     reporter,
     stdout,
     warn_if_broken,
 )
+from pledges.cli.indexing import read_ledger
 
 if TYPE_CHECKING:
     from pledges.judge.query import Row
@@ -48,7 +49,8 @@ def evaluated(ledger: str | None, as_of: str | None) -> tuple[LoadResult, list[R
 
     when = as_of_date(as_of)
     with reporter() as progress:  # a bar on stderr for large ledgers, in a terminal only
-        result = load_ledger(ledger, progress=progress)
+        # through the ledger index, as list and status read it: unchanged files unparsed
+        result = read_ledger(ledger_root(ledger), progress=progress)
         rows = evaluate_all(result, when, progress.phase("judging pledges"))
     return result, rows, when
 
