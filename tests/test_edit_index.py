@@ -234,3 +234,36 @@ def test_random_ids_for_new(tmp_path: Path) -> None:
             assert ids.propose_id(through, "One", "One") == ids.propose_id(loaded, "One", "One")
     finally:
         index.close()
+
+
+@pytest.mark.skipif(not BUNDLED.is_dir(), reason="the bundled ledger is not in this checkout")
+def test_a_change_before_the_lock_makes_the_edit_plan_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: Callable[..., Result]
+) -> None:
+    """Another writer adds the same id to another file between the edit's first look
+    and its lock: the edit plans again on the new state and refuses the id."""
+    from pledges.edit import atomic, lock
+
+    shutil.copytree(BUNDLED, tmp_path / "ledger")
+    monkeypatch.chdir(tmp_path)
+    assert run("lint", "--ledger", "ledger").exit_code == 0  # a warm index
+    other = tmp_path / "ledger" / "cn/zhejiang/hangzhou/xiaoshan/2023-work-report.yaml"
+    entry = (
+        "\n  - id: binjiang/2024/in-step\n    title: Elsewhere first\n"
+        "    quote: 地区生产总值增长5.5%以上\n    deadline: 2024\n"
+    )
+    real = lock.acquire
+    calls: list[int] = []
+
+    def acquire_after_a_change(*args: object, **kwargs: object) -> object:
+        if not calls:
+            other.write_text(other.read_text(encoding="utf-8") + entry, encoding="utf-8")
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(atomic, "acquire", acquire_after_a_change)
+    result = run(*EDITS[3], "--ledger", "ledger")
+    assert len(calls) == 2  # planned twice
+    assert result.exit_code == 1
+    assert "PL902" in result.stderr
+    assert "xiaoshan/2023-work-report.yaml" in result.stderr
