@@ -284,8 +284,9 @@ def show(
     # Read through the index: the pledge, the pledges it names and their files, nothing
     # else. The whole ledger is loaded only when the index cannot be used (see
     # `with_index`: --no-cache, $PLEDGES_NO_INDEX, an unwritable cache, a locked database);
-    # the output is the same either way.
-    out = with_index(root, [], from_index)
+    # the output is the same either way. The archived texts are read from the ledger as
+    # the pledge's quotes need them, so the index need not check the others.
+    out = with_index(root, [], from_index, archives=False)
     if out is None:
         with reporter() as progress:
             result = load_at(root, [], progress=progress)
