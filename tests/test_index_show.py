@@ -205,7 +205,7 @@ def test_a_change_to_the_file_of_a_ref_target_is_seen(
     before = json.loads(run(*args).stdout)
     assert before["target_value"] == 6
     path = drafts / "a.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("value: 6\n", "value: 7\n"))
+    path.write_text(path.read_text(encoding="utf-8").replace("value: 6\n", "value: 7\n"), "utf-8")
     results = both_ways(run, monkeypatch, *args)
     assert_same(results)
     assert json.loads(results[1].stdout)["target_value"] == 7
@@ -215,7 +215,7 @@ def _shows(root: Path, ids: list[str], when: date, fmt: ReportFormat) -> list[ob
     """Each pledge's `show` output, read through the index, one fresh read per pledge."""
 
     def body(index: LedgerIndex, _: set[str] | None) -> list[object]:
-        out = []
+        out: list[object] = []
         for pledge_id in ids:
             found = shown_in_index(IndexedLedger(index), pledge_id, when)
             assert isinstance(found, Shown)
@@ -239,7 +239,7 @@ def test_every_pledge_of_the_bundled_ledger_shows_the_same(
     ids = list(result.ledger.pledge_index())
     assert len(ids) > 400
     for fmt in (ReportFormat.table, ReportFormat.json):
-        loaded = []
+        loaded: list[object] = []
         for pledge_id in ids:
             found = shown_in_ledger(result, pledge_id, when)
             assert isinstance(found, Shown)
