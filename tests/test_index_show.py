@@ -15,7 +15,8 @@ from pledges.cli.indexing import with_index
 from pledges.cli.read import _show_output
 from pledges.judge.indexed import IndexedLedger
 from pledges.judge.indexshow import Missing, Shown, shown_in_index, shown_in_ledger
-from pledges.read.index import LedgerIndex
+from pledges.model.ledger import LedgerFile
+from pledges.read.index import FileState, LedgerIndex
 from tests.conftest import ROOT, SOURCE, Result, pledges_file
 
 BUNDLED = ROOT / "ledger"
@@ -276,3 +277,46 @@ def test_a_missing_id_is_missing_both_ways(drafts: Path, monkeypatch: pytest.Mon
     )
     assert isinstance(loaded, Missing) and isinstance(indexed, Missing)
     assert list(loaded.ids) == list(indexed.ids) == ["t/base", "t/dup", "t/proposed", "t/follow"]
+
+
+def test_show_builds_only_the_files_of_the_pledges_it_reads(
+    drafts: Path, run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (drafts / "c.yaml").write_text(
+        SOURCE.replace("test-report", "third-report")
+        + pledges_file(
+            "- id: t/other\n  title: Unrelated\n  quote: 无关\n  deadline: 2024\n"
+        ).removeprefix(SOURCE),
+        encoding="utf-8",
+    )
+    run("show", "t/base", "--ledger", str(drafts))  # the index is built
+    built: list[str] = []
+    original = IndexedLedger.ledger_file
+
+    def recorded(self: IndexedLedger, state: FileState) -> LedgerFile | None:
+        built.append(state.rel)
+        return original(self, state)
+
+    monkeypatch.setattr(IndexedLedger, "ledger_file", recorded)
+    assert run("show", "t/base", "--ledger", str(drafts)).exit_code == 0
+    assert set(built) == {"a.yaml"}
+    built.clear()
+    assert run("show", "t/follow", "--ledger", str(drafts)).exit_code == 0
+    assert set(built) == {"a.yaml", "sub/b.yaml"}  # its file, its ref and related pledges
+
+
+def test_an_archived_text_changed_before_show_is_seen_by_the_next_lint(
+    drafts: Path, run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ("lint", "--format", "json", "--ledger", str(drafts))
+    before = json.loads(run(*args).stdout)["diagnostics"]
+    text = drafts / "sources" / "test.txt"
+    text.write_text(TEXT.replace("今年地区生产总值增长6%", "今年增长"), encoding="utf-8")
+    shown = both_ways(run, monkeypatch, "show", "t/follow", *AS_OF, "--ledger", str(drafts))
+    assert_same(shown)
+    assert "“今年地区生产总值增长6%”\n      not found in " in shown[1].stdout
+    after = run(*args)
+    monkeypatch.setenv("PLEDGES_NO_INDEX", "1")
+    assert after.stdout == run(*args).stdout
+    assert after.stdout != json.dumps(before)
+    assert len(json.loads(after.stdout)["diagnostics"]) > len(before)
