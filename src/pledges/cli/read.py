@@ -313,14 +313,16 @@ class _ShowOutput:
 def _show_output(found: Shown | Missing, output_format: ReportFormat) -> _ShowOutput:
     from pledges.judge.detail import chart_points, chart_targets, detail, related_rows
     from pledges.judge.indexshow import Missing
-    from pledges.present.pledge import Extras, pledge_report
-    from pledges.present.reports import as_json
 
     if isinstance(found, Missing):
         return _ShowOutput(found.summary, failure=_missing(found))
     row, summary, when = found.row, found.summary, found.as_of
     if output_format is ReportFormat.json:
+        from pledges.present.reports import as_json
+
         return _ShowOutput(summary, json=as_json(detail(row, found.rows, when, found.context)))
+    from pledges.present.pledge import Extras, pledge_report
+
     extras = Extras(
         related=related_rows(row, found.rows),
         points=chart_points(row.pledge, when, found.context),
