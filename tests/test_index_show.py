@@ -4,11 +4,14 @@ with the same output (table and JSON), messages and exit codes as without the in
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pledges.cli.common import ReportFormat, load_at
 from pledges.cli.indexing import with_index
@@ -17,7 +20,7 @@ from pledges.judge.indexed import IndexedLedger
 from pledges.judge.indexshow import Missing, Shown, shown_in_index, shown_in_ledger
 from pledges.model.ledger import LedgerFile
 from pledges.read.index import FileState, LedgerIndex
-from tests.conftest import ROOT, SOURCE, Result, pledges_file
+from tests.conftest import JURISDICTIONS, ROOT, SOURCE, Result, pledges_file
 
 BUNDLED = ROOT / "ledger"
 AS_OF = ("--as-of", "2025-03-01")
@@ -230,15 +233,18 @@ def _shows(root: Path, ids: list[str], when: date, fmt: ReportFormat) -> list[ob
 
 
 @pytest.mark.parametrize("when", [date(2024, 6, 30), date(2026, 1, 1)])
+@pytest.mark.parametrize(("folder", "pledges"), [("ledger", 412), ("tests/cases/ledger", 6)])
 def test_every_pledge_of_the_bundled_ledger_shows_the_same(
-    when: date, monkeypatch: pytest.MonkeyPatch
+    folder: str, pledges: int, when: date, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Every pledge of the bundled ledger (and of the ledger the goldens read) as `show`
+    prints it from the loaded ledger and through the index, table and JSON."""
     monkeypatch.chdir(ROOT)
     monkeypatch.delenv("PLEDGES_NO_INDEX", raising=False)
-    root = Path("ledger")
+    root = Path(folder)
     result = load_at(root, [])
     ids = list(result.ledger.pledge_index())
-    assert len(ids) > 400
+    assert len(ids) == pledges
     for fmt in (ReportFormat.table, ReportFormat.json):
         loaded: list[object] = []
         for pledge_id in ids:
@@ -320,3 +326,69 @@ def test_an_archived_text_changed_before_show_is_seen_by_the_next_lint(
     assert after.stdout == run(*args).stdout
     assert after.stdout != json.dumps(before)
     assert len(json.loads(after.stdout)["diagnostics"]) > len(before)
+
+
+POOL = ["p/a", "p/b", "p/c", "P/A"]
+
+
+@st.composite
+def _pledge(draw: st.DrawFn) -> str:
+    """One pledge of a small id pool: maybe a draft, a `ref` target, related ids, figures
+    (some of them drafts)."""
+    pledge_id = draw(st.sampled_from(POOL))
+    lines = [
+        f"- id: {pledge_id}",
+        f"  title: Pledge {pledge_id}",
+        "  quote: 据",
+        "  deadline: 2024",
+    ]
+    if draw(st.booleans()):
+        lines.append("  review: draft")
+    lines.append("  metric: {name: Growth, unit: percent}")
+    ref = draw(st.sampled_from([None, *POOL, "p/x"]))
+    lines.append(
+        f"  target: {{op: about, ref: {ref}}}" if ref else "  target: {op: '>=', value: 5}"
+    )
+    related = draw(st.lists(st.sampled_from([*POOL, "p/x"]), max_size=3))
+    if related:
+        lines.append(f"  related: [{', '.join(related)}]")
+    figures = draw(st.lists(st.tuples(st.integers(2022, 2024), st.booleans()), max_size=3))
+    if figures:
+        lines.append("  progress:")
+    for year, draft in figures:
+        lines += [f"    - period: {year}", f"      value: {year - 2018}"]
+        lines.append("      evidence: [{source: test-report, quote: 据}]")
+        if draft:
+            lines.append("      review: draft")
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(files=st.lists(st.lists(_pledge(), min_size=1, max_size=4), min_size=1, max_size=3))
+def test_random_ledgers_show_the_same_through_the_index(files: list[list[str]]) -> None:
+    """Duplicate ids, drafts, refs and related ids in any arrangement across files: every
+    id (and one no pledge has) shows the same from the loaded ledger and the index."""
+    when = date(2024, 6, 30)
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "ledger"
+        root.mkdir()
+        (root / "jurisdictions.yaml").write_text(JURISDICTIONS, encoding="utf-8")
+        for number, items in enumerate(files):
+            text = pledges_file("".join(items))
+            (root / f"f{number}.yaml").write_text(text, encoding="utf-8")
+        result = load_at(root, [])
+        for fmt in (ReportFormat.table, ReportFormat.json):
+            loaded = []
+            for pledge_id in [*POOL, "p/x"]:
+                made = _show_output(shown_in_ledger(result, pledge_id, when), fmt)
+                loaded.append((made.lines, made.json, made.failure))
+
+            def body(index: LedgerIndex, _: set[str] | None) -> list[object]:
+                out: list[object] = []
+                for pledge_id in [*POOL, "p/x"]:
+                    found = shown_in_index(IndexedLedger(index), pledge_id, when)
+                    made = _show_output(found, fmt)  # noqa: B023
+                    out.append((made.lines, made.json, made.failure))
+                return out
+
+            assert with_index(root, [], body, archives=False) == loaded
