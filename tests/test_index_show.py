@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from pledges.cli.common import ReportFormat, load_at
 from pledges.cli.indexing import with_index
-from pledges.cli.read import _show_output
+from pledges.cli.showing import show_output
 from pledges.judge.indexed import IndexedLedger
 from pledges.judge.indexshow import Missing, Shown, shown_in_index, shown_in_ledger
 from pledges.model.ledger import LedgerFile
@@ -223,7 +223,7 @@ def _shows(root: Path, ids: list[str], when: date, fmt: ReportFormat) -> list[ob
         for pledge_id in ids:
             found = shown_in_index(IndexedLedger(index), pledge_id, when)
             assert isinstance(found, Shown)
-            made = _show_output(found, fmt)
+            made = show_output(found, fmt)
             out.append((made.lines, made.json, made.failure))
         return out
 
@@ -250,7 +250,7 @@ def test_every_pledge_of_the_bundled_ledger_shows_the_same(
         for pledge_id in ids:
             found = shown_in_ledger(result, pledge_id, when)
             assert isinstance(found, Shown)
-            made = _show_output(found, fmt)
+            made = show_output(found, fmt)
             loaded.append((made.lines, made.json, made.failure))
         assert _shows(root, ids, when, fmt) == loaded
 
@@ -380,14 +380,14 @@ def test_random_ledgers_show_the_same_through_the_index(files: list[list[str]]) 
         for fmt in (ReportFormat.table, ReportFormat.json):
             loaded = []
             for pledge_id in [*POOL, "p/x"]:
-                made = _show_output(shown_in_ledger(result, pledge_id, when), fmt)
+                made = show_output(shown_in_ledger(result, pledge_id, when), fmt)
                 loaded.append((made.lines, made.json, made.failure))
 
             def body(index: LedgerIndex, _: set[str] | None) -> list[object]:
                 out: list[object] = []
                 for pledge_id in [*POOL, "p/x"]:
                     found = shown_in_index(IndexedLedger(index), pledge_id, when)
-                    made = _show_output(found, fmt)  # noqa: B023
+                    made = show_output(found, fmt)  # noqa: B023
                     out.append((made.lines, made.json, made.failure))
                 return out
 

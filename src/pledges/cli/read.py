@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,7 +11,6 @@ from pledges.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     EXIT_UNREADABLE,
-    EXIT_USAGE,
     AsOfOpt,
     BindingOpt,
     DueAfterOpt,
@@ -42,7 +40,6 @@ from pledges.cli.common import (
     say,
     screen,
     stdout,
-    unloaded_message,
     warn_if_broken,
     write_lines,
 )
@@ -52,9 +49,8 @@ if TYPE_CHECKING:
     from datetime import date
 
     from pledges.check.lint import LintReport
-    from pledges.judge.indexshow import Missing, Shown
+    from pledges.cli.showing import ShowOutput
     from pledges.judge.query import Filters
-    from pledges.read.archive import Archive
     from pledges.read.index import LedgerIndex
     from pledges.read.loader import LoadResult
 
@@ -271,26 +267,27 @@ def show(
       pledges show binjiang/2023/gdp-growth --as-of 2024-12-31
       pledges show binjiang/2023/gdp-growth --format json
     """
+    from pledges.cli.showing import show_output
     from pledges.judge.indexshow import shown_in_index, shown_in_ledger
 
     when = as_of_date(as_of)
     root = ledger_root(ledger)
 
-    def from_index(index: LedgerIndex, _: set[str] | None) -> _ShowOutput:
+    def from_index(index: LedgerIndex, _: set[str] | None) -> ShowOutput:
         from pledges.judge.indexed import IndexedLedger
 
-        return _show_output(shown_in_index(IndexedLedger(index), pledge_id, when), output_format)
+        return show_output(shown_in_index(IndexedLedger(index), pledge_id, when), output_format)
 
     # Read through the index: the pledge, the pledges it names and their files, nothing
     # else. The whole ledger is loaded only when the index cannot be used (see
-    # `with_index`: --no-cache, $PLEDGES_NO_INDEX, an unwritable cache, a locked database);
+    # `with_index`: $PLEDGES_NO_INDEX, an unwritable cache, a database that stays locked);
     # the output is the same either way. The archived texts are read from the ledger as
     # the pledge's quotes need them, so the index need not check the others.
     out = with_index(root, [], from_index, archives=False)
     if out is None:
         with reporter() as progress:
             result = load_at(root, [], progress=progress)
-        out = _show_output(shown_in_ledger(result, pledge_id, when), output_format)
+        out = show_output(shown_in_ledger(result, pledge_id, when), output_format)
     if out.failure is not None:
         fail(*out.failure)
     if out.json is not None:
@@ -298,72 +295,6 @@ def show(
         return
     write_lines(out.lines)
     warn_if_broken(out.summary)
-
-
-@dataclass(frozen=True)
-class _ShowOutput:
-    """What `show` prints, made while the ledger (or the index snapshot) is open."""
-
-    summary: LoadResult
-    lines: list[str] = field(default_factory=list)
-    json: str | None = None
-    failure: tuple[str, int] | None = None
-
-
-def _show_output(found: Shown | Missing, output_format: ReportFormat) -> _ShowOutput:
-    from pledges.judge.detail import chart_points, chart_targets, detail, related_rows
-    from pledges.judge.indexshow import Missing
-
-    if isinstance(found, Missing):
-        return _ShowOutput(found.summary, failure=_missing(found))
-    row, summary, when = found.row, found.summary, found.as_of
-    if output_format is ReportFormat.json:
-        from pledges.present.reports import as_json
-
-        return _ShowOutput(summary, json=as_json(detail(row, found.rows, when, found.context)))
-    from pledges.present.pledge import Extras, pledge_report
-
-    extras = Extras(
-        related=related_rows(row, found.rows),
-        points=chart_points(row.pledge, when, found.context),
-        targets=chart_targets(row),
-        units=found.registry.units,
-        archives=_archives_of(found),
-        sources=found.sources,
-    )
-    return _ShowOutput(summary, lines=pledge_report(row, extras, found.registry, screen()))
-
-
-def _missing(found: Missing) -> tuple[str, int]:
-    """The message and exit code for an id no loaded pledge has."""
-    from pledges.check.rules.references import did_you_mean
-
-    pledge_id = found.pledge_id
-    unloaded = found.summary.unloaded()
-    if unloaded:  # it may well be in a file that could not be loaded
-        file, diagnostic = next(iter(unloaded.items()))
-        more = f" (and {len(unloaded) - 1} more)" if len(unloaded) > 1 else ""
-        return (
-            f"no pledge '{pledge_id}' in the loaded ledger; "
-            f"{unloaded_message(file, diagnostic)}{more}",
-            EXIT_UNREADABLE,
-        )
-    hint = did_you_mean(pledge_id, found.ids)
-    return f"no pledge '{pledge_id}' in the ledger" + (f"; {hint}" if hint else ""), EXIT_USAGE
-
-
-def _archives_of(found: Shown) -> dict[str, Archive | str]:
-    """The archived texts of the sources the pledge's quotes cite."""
-    from pledges.check.rules.quotes import quote_sites
-    from pledges.read.archive import read_archives
-
-    wanted = [
-        site.source.archive
-        for site in quote_sites(found.row.pledge, found.sources)
-        if site.source is not None and site.source.archive
-    ]
-    root = found.registry.root
-    return read_archives(Path(root), wanted) if root else {}
 
 
 @app.command()
