@@ -4,6 +4,10 @@ with the same output (table and JSON), messages and exit codes as without the in
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from datetime import date
@@ -20,6 +24,7 @@ from pledges.judge.indexed import IndexedLedger
 from pledges.judge.indexshow import Missing, Shown, shown_in_index, shown_in_ledger
 from pledges.model.ledger import LedgerFile
 from pledges.read.index import FileState, LedgerIndex
+from pledges.read.indexdb import database_path
 from tests.conftest import JURISDICTIONS, ROOT, SOURCE, Result, pledges_file
 
 BUNDLED = ROOT / "ledger"
@@ -392,3 +397,59 @@ def test_random_ledgers_show_the_same_through_the_index(files: list[list[str]]) 
                 return out
 
             assert with_index(root, [], body, archives=False) == loaded
+
+
+def test_a_lock_held_elsewhere_reads_without_the_index(
+    drafts: Path, run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A show that must update the index but cannot get the lock loads the ledger."""
+    args = ("show", "t/follow", "--format", "json", *AS_OF, "--ledger", str(drafts))
+    run(*args)  # the index is built
+    path = drafts / "a.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("value: 6\n", "value: 7\n"), "utf-8")
+    monkeypatch.setenv("PLEDGES_NO_INDEX", "1")
+    expected = run(*args)
+    monkeypatch.delenv("PLEDGES_NO_INDEX")
+    monkeypatch.setattr("pledges.read.indexdb.BUSY_SECONDS", 0.2)
+    cache = Path(os.environ["PLEDGES_CACHE_DIR"])
+    holder = sqlite3.connect(database_path(cache, drafts), isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        assert run(*args) == expected
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert json.loads(expected.stdout)["target_value"] == 7
+
+
+def test_shows_and_lints_running_at_once(drafts: Path, tmp_path: Path) -> None:
+    """Shows as separate processes while others update the index: each gives the output
+    of a run without the index, for the version of the ledger it ran on."""
+    cache = tmp_path / "cache"
+    env = dict(os.environ, PLEDGES_CACHE_DIR=str(cache), NO_COLOR="1")
+    env.pop("PLEDGES_NO_INDEX", None)
+    path = drafts / "a.yaml"
+    versions = [path.read_text(encoding="utf-8")]
+    versions.append(versions[0].replace("value: 6\n", "value: 7\n"))
+    show = [sys.executable, "-m", "pledges", "show", "t/follow", *AS_OF, "--ledger", str(drafts)]
+    lint = [sys.executable, "-m", "pledges", "lint", "--ledger", str(drafts)]
+    expected = []
+    for text in versions:
+        path.write_text(text, encoding="utf-8")
+        plain = subprocess.run(
+            show, env=dict(env, PLEDGES_NO_INDEX="1"), capture_output=True, text=True, check=False
+        )
+        expected.append((plain.returncode, plain.stdout, plain.stderr))
+    assert expected[0] != expected[1]
+    for round_number in range(2):
+        path.write_text(versions[round_number % 2], encoding="utf-8")
+        running = [
+            subprocess.Popen(
+                command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
+            for command in (show, lint, show, lint, show)
+        ]
+        for command, process in zip((show, lint, show, lint, show), running, strict=True):
+            stdout, stderr = process.communicate(timeout=300)
+            if command is show:
+                assert (process.returncode, stdout, stderr) == expected[round_number % 2]
