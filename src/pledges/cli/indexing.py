@@ -52,12 +52,15 @@ def with_index(
     body: Callable[[LedgerIndex, set[str] | None], T],
     *,
     no_cache: bool = False,
+    archives: bool = True,
 ) -> T | None:
     """`body(index, selected)` over the up-to-date ledger index, or None when the command
     should read the ledger without it: --no-cache, $PLEDGES_NO_INDEX, files outside the
     ledger, a cache directory that cannot be written, a database that stays locked.
     A damaged database is deleted and built again; the ledger changing meanwhile makes
     the command start again. `selected` holds the display names of the files asked about.
+    `archives=False` leaves the archived texts unchecked (`LedgerIndex.refresh`): for a
+    body that reads the texts it shows itself and no stored result.
     """
     if no_cache or root is None or os.environ.get("PLEDGES_NO_INDEX"):
         return None
@@ -73,7 +76,7 @@ def with_index(
         if index is None:
             return None
         try:
-            index.refresh()
+            index.refresh(archives=archives)
             selected = _selected(index, paths)
             if selected is False:
                 return None

@@ -32,6 +32,7 @@ from pledges.cli.common import (
     as_of_date,
     fail,
     ledger_root,
+    load_at,
     load_ledger,
     make_filters,
     reporter,
@@ -39,20 +40,17 @@ from pledges.cli.common import (
     say,
     screen,
     stdout,
-    unloaded_message,
     warn_if_broken,
     write_lines,
 )
 from pledges.cli.indexing import PrintingFailedError, read_ledger, with_index
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
     from datetime import date
 
     from pledges.check.lint import LintReport
+    from pledges.cli.showing import ShowOutput
     from pledges.judge.query import Filters
-    from pledges.model.ledger import Pledge, Source
-    from pledges.read.archive import Archive
     from pledges.read.index import LedgerIndex
     from pledges.read.loader import LoadResult
 
@@ -269,67 +267,34 @@ def show(
       pledges show binjiang/2023/gdp-growth --as-of 2024-12-31
       pledges show binjiang/2023/gdp-growth --format json
     """
-    from pledges.check.rules.references import did_you_mean
-    from pledges.judge.detail import chart_points, chart_targets, detail, related_rows
-    from pledges.judge.query import context_of, evaluate_all
-    from pledges.present.pledge import Extras, pledge_report
-    from pledges.present.reports import as_json
+    from pledges.cli.showing import show_output
+    from pledges.judge.indexshow import shown_in_index, shown_in_ledger
 
     when = as_of_date(as_of)
-    with reporter() as progress:
-        result = read_ledger(ledger_root(ledger), progress=progress)
-    index = result.ledger.pledge_index()
-    pledge = index.get(pledge_id)
-    if pledge is None:
-        unloaded = result.unloaded()
-        if unloaded:  # it may well be in a file that could not be loaded
-            file, diagnostic = next(iter(unloaded.items()))
-            more = f" (and {len(unloaded) - 1} more)" if len(unloaded) > 1 else ""
-            fail(
-                f"no pledge '{pledge_id}' in the loaded ledger; "
-                f"{unloaded_message(file, diagnostic)}{more}",
-                EXIT_UNREADABLE,
-            )
-        hint = did_you_mean(pledge_id, index)
-        fail(f"no pledge '{pledge_id}' in the ledger" + (f"; {hint}" if hint else ""))
-    wanted = {pledge_id, *pledge.related}
-    evaluated = evaluate_all(result, when, ids=wanted)
-    if not any(r.pledge is pledge for r in evaluated):  # a draft, judged with its drafts
-        evaluated += evaluate_all(result, when, ids=[pledge_id], drafts=True)
-    row = next(r for r in evaluated if r.pledge is pledge)
-    rows = {r.pledge.id: r for r in evaluated}
-    context = context_of(result)
-    if output_format is ReportFormat.json:
-        say(as_json(detail(row, rows, when, context)))
+    root = ledger_root(ledger)
+
+    def from_index(index: LedgerIndex, _: set[str] | None) -> ShowOutput:
+        from pledges.judge.indexed import IndexedLedger
+
+        return show_output(shown_in_index(IndexedLedger(index), pledge_id, when), output_format)
+
+    # Read through the index: the pledge, the pledges it names and their files, nothing
+    # else. The whole ledger is loaded only when the index cannot be used (see
+    # `with_index`: $PLEDGES_NO_INDEX, an unwritable cache, a database that stays locked);
+    # the output is the same either way. The archived texts are read from the ledger as
+    # the pledge's quotes need them, so the index need not check the others.
+    out = with_index(root, [], from_index, archives=False)
+    if out is None:
+        with reporter() as progress:
+            result = load_at(root, [], progress=progress)
+        out = show_output(shown_in_ledger(result, pledge_id, when), output_format)
+    if out.failure is not None:
+        fail(*out.failure)
+    if out.json is not None:
+        say(out.json)
         return
-    archives, sources = _archives_of(result, pledge)
-    extras = Extras(
-        related=related_rows(row, rows),
-        points=chart_points(pledge, when, context),
-        targets=chart_targets(row),
-        units=result.ledger.units,
-        archives=archives,
-        sources=sources,
-    )
-    write_lines(pledge_report(row, extras, result.ledger, screen()))
-    warn_if_broken(result)
-
-
-def _archives_of(
-    result: LoadResult, pledge: Pledge
-) -> tuple[dict[str, Archive | str], Mapping[str, Source]]:
-    """The archived texts of the sources a pledge's quotes cite, and the source index."""
-    from pledges.check.rules.quotes import quote_sites
-    from pledges.read.archive import read_archives
-
-    sources = result.ledger.source_index()
-    wanted = [
-        site.source.archive
-        for site in quote_sites(pledge, sources)
-        if site.source is not None and site.source.archive
-    ]
-    root = result.ledger.root
-    return (read_archives(Path(root), wanted) if root else {}), sources
+    write_lines(out.lines)
+    warn_if_broken(out.summary)
 
 
 @app.command()

@@ -10,7 +10,7 @@ can be dropped when something it read changes.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -149,6 +149,19 @@ class IndexedLedger:
             ).fetchone()
             self._first[pledge_id] = (row[0], row[1]) if row else None
         return self._first[pledge_id]
+
+    def places(self, pledge_ids: Iterable[str]) -> list[tuple[str, int]]:
+        """Where every pledge with one of these ids is (duplicates too), in ledger order."""
+        wanted = sorted(set(pledge_ids))
+        found: list[tuple[str, int, int]] = []
+        for start in range(0, len(wanted), 500):  # within SQLite's limit on parameters
+            chunk = wanted[start : start + 500]
+            found += self.index.conn.execute(
+                "SELECT p.file, p.idx, f.ord FROM pledges p JOIN files f ON f.path = p.file "
+                f"WHERE p.id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
+        return [(rel, idx) for rel, idx, _ in sorted(found, key=lambda r: (r[2], r[1]))]
 
     def ids(self) -> list[str]:
         """Every pledge id once, in ledger order (the order of `Ledger.pledge_index`)."""

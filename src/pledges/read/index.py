@@ -132,14 +132,18 @@ class LedgerIndex:
             for (rel, kind, order), name in zip(found, names, strict=True)
         ]
 
-    def refresh(self, parallel: int | None = None) -> None:
-        """Bring the rows up to date with the files, then open a read snapshot."""
+    def refresh(self, parallel: int | None = None, *, archives: bool = True) -> None:
+        """Bring the rows up to date with the files, then open a read snapshot.
+
+        Without `archives`, the rows of the archived texts are not checked: for a command
+        that reads the texts it needs itself and uses no result derived from them (`show`).
+        The next command that checks them drops what a change made out of date."""
         try:
-            self._refresh(jobs() if parallel is None else parallel)
+            self._refresh(jobs() if parallel is None else parallel, archives)
         except sqlite3.Error as exc:
             raise IndexUnavailableError(str(exc)) from exc
 
-    def _refresh(self, parallel: int) -> None:
+    def _refresh(self, parallel: int, archives: bool = True) -> None:
         conn = self.conn
         if conn.in_transaction:
             conn.execute("ROLLBACK")
@@ -202,7 +206,7 @@ class LedgerIndex:
                 )
             }
         self._snapshot(listing, specials, rows)
-        if self._archives_changed():
+        if archives and self._archives_changed():
             conn.execute("COMMIT")
             self._snapshot(listing, specials, rows)
 
