@@ -1,0 +1,150 @@
+"""What `diff` needs of a ledger file's pledges, kept by git blob id across runs.
+
+A `Brief` is one pledge reduced to what tells whether it changed and how it is listed
+when it is added or removed: its id, title, line, quote, source id, the pledge its target
+refers to, and a digest of exactly what the pledge is built from (its entry and its
+file's source). Two pledges with the same digest are built from the same data, so they
+judge and compare the same; a pledge whose data cannot be written down has no digest and
+counts as different from everything.
+
+The briefs of a blob depend on its bytes alone, which its blob id names, so they are
+stored in the parse cache under that id (`Cache`, part "briefs"): a file seen by an
+earlier `diff` or `history` is neither parsed nor built again to learn its pledges. Like
+every cache entry, a stored value is checked in full on read, and anything that is not
+exactly a list of briefs is a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pledges.model.ledger import Pledge
+from pledges.read.cache import Cache, Key
+
+# the kind of file, in the cache's key: briefs are of ledger files named by git blob id
+KIND = "git-blob ledger-file"
+PART = "briefs"
+
+
+@dataclass(frozen=True)
+class Brief:
+    """One pledge as `diff` lists it, and a digest of the data it is built from."""
+
+    id: str
+    title: str | None
+    line: int
+    quote: str | None
+    source: str | None  # the id of its file's source
+    ref: str | None  # the id its target refers to
+    digest: str | None  # None: its data cannot be written down; differs from everything
+    file: str = ""  # the name outputs give its file; not stored
+
+    def named(self, file: str) -> Brief:
+        return Brief(
+            self.id, self.title, self.line, self.quote, self.source, self.ref, self.digest, file
+        )
+
+
+def digest(pledge: Pledge) -> str | None:
+    """A digest of what a pledge is built from (its entry and its file's source), exactly:
+    equal digests mean equal data of the same types. None when it cannot be written down.
+
+    marshal's version 0 writes no references and no interning marks, so the same data
+    gives the same bytes however its strings were made.
+    """
+    data = pledge.doc.data
+    source = data.get("source") if isinstance(data, dict) else None
+    try:
+        written = marshal.dumps((pledge.raw, source), 0)
+    except ValueError:
+        return None
+    return hashlib.sha256(written).hexdigest()
+
+
+def brief(pledge: Pledge) -> Brief:
+    """The brief of a built pledge (its line read from its document's positions)."""
+    target = pledge.target
+    return Brief(
+        pledge.id,
+        pledge.title,
+        pledge.position()[0],
+        pledge.quote,
+        pledge.source.id if pledge.source else None,
+        target.ref if target is not None else None,
+        digest(pledge),
+        pledge.file,
+    )
+
+
+class Briefed(Mapping[str, Brief]):
+    """Briefs of a mapping of pledges, each made when asked for."""
+
+    def __init__(self, pledges: Mapping[str, Pledge]) -> None:
+        self._pledges = pledges
+
+    def __getitem__(self, key: str) -> Brief:
+        return brief(self._pledges[key])
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._pledges
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._pledges)
+
+    def __len__(self) -> int:
+        return len(self._pledges)
+
+
+def renamed_ids(added: Sequence[Brief]) -> dict[tuple[str, str | None], str]:
+    """The first added pledge by (quote, source id): a removed pledge with a quote whose
+    pair is here most likely was renamed to it. One dictionary, O(1) per lookup."""
+    first: dict[tuple[str, str | None], str] = {}
+    for item in added:
+        if item.quote:
+            first.setdefault((item.quote, item.source), item.id)
+    return first
+
+
+def cache_key(disk: Cache, blob: str) -> Key:
+    """The key of a blob's briefs: the blob id names the bytes they were made from."""
+    return disk.key(KIND, blob.encode("ascii", "replace")).with_part(PART)
+
+
+def stored(disk: Cache, blob: str) -> list[Brief] | None:
+    """The briefs stored for this blob id, or None: missing or malformed is a miss."""
+    return from_json(disk.get(cache_key(disk, blob)))
+
+
+def store(disk: Cache, blob: str, briefs: list[Brief]) -> None:
+    disk.put(cache_key(disk, blob), to_json(briefs))
+
+
+def to_json(briefs: list[Brief]) -> list[list[Any]]:
+    return [[b.id, b.title, b.line, b.quote, b.source, b.ref, b.digest] for b in briefs]
+
+
+def _text(value: Any) -> bool:
+    return value is None or type(value) is str
+
+
+def from_json(value: Any) -> list[Brief] | None:
+    """Briefs from a stored value, or None unless it is exactly a list of them."""
+    if type(value) is not list:
+        return None
+    found = []
+    for item in value:
+        if type(item) is not list or len(item) != 7:
+            return None
+        ident, title, line, quote, source, ref, sha = item
+        if type(ident) is not str or type(line) is not int or line < 1:
+            return None
+        if not (_text(title) and _text(quote) and _text(source) and _text(ref)):
+            return None
+        if not (sha is None or (type(sha) is str and len(sha) == 64)):
+            return None
+        found.append(Brief(ident, title, line, quote, source, ref, sha))
+    return found
