@@ -19,9 +19,11 @@ from __future__ import annotations
 import hashlib
 import marshal
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from pledges.history.blobs import error_record, stored_error
+from pledges.model.diagnostics import Diagnostic
 from pledges.model.ledger import Pledge
 from pledges.read.cache import Cache, Key
 
@@ -114,13 +116,33 @@ def cache_key(disk: Cache, blob: str) -> Key:
     return disk.key(KIND, blob.encode("ascii", "replace")).with_part(PART)
 
 
-def stored(disk: Cache, blob: str) -> list[Brief] | None:
-    """The briefs stored for this blob id, or None: missing or malformed is a miss."""
-    return from_json(disk.get(cache_key(disk, blob)))
+@dataclass(frozen=True)
+class BlobBriefs:
+    """A ledger file's blob in brief: whether it loads, and its pledges."""
+
+    error: Diagnostic | None  # its first error when it does not load (`first_error`)
+    briefs: list[Brief]
+
+    def unloaded(self, file: str) -> Diagnostic | None:
+        """Its first error, in the file of this name, when it does not load."""
+        return None if self.error is None else replace(self.error, file=file)
 
 
-def store(disk: Cache, blob: str, briefs: list[Brief]) -> None:
-    disk.put(cache_key(disk, blob), to_json(briefs))
+def stored(disk: Cache, blob: str) -> BlobBriefs | None:
+    """What is stored for this blob id, or None: missing or malformed is a miss."""
+    value = disk.get(cache_key(disk, blob))
+    if type(value) is not list or len(value) != 2:
+        return None
+    error = stored_error(value[0])
+    briefs = from_json(value[1])
+    if error is None or briefs is None or (error and briefs):
+        return None  # a file that does not load has no pledges
+    return BlobBriefs(Diagnostic("", *error) if error else None, briefs)
+
+
+def store(disk: Cache, blob: str, found: BlobBriefs) -> None:
+    error = [] if found.error is None else error_record(found.error)
+    disk.put(cache_key(disk, blob), [error, to_json(found.briefs)])
 
 
 def to_json(briefs: list[Brief]) -> list[list[Any]]:

@@ -22,8 +22,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from pledges.history.blobs import BlobFiles, LazyIndex, git_order, may_define
-from pledges.history.briefs import Brief, brief, store, stored
+from pledges.history.blobs import BlobFiles, LazyIndex, first_error, git_order, may_define
+from pledges.history.briefs import BlobBriefs, Brief, brief, store, stored
 from pledges.history.lifeline import Files, listing
 from pledges.history.revisions import (
     SYMLINK_MODE,
@@ -81,7 +81,9 @@ class Shared:
         self.blobs = BlobFiles(reader.read, disk)
         self._data = {f.blob: f.raw.data for f in known if f.raw is not None}
         self._may: dict[tuple[str, str], bool] = {}
-        self._briefs: dict[str, list[Brief]] = {}
+        self._briefs: dict[str, BlobBriefs] = {}
+        self._named: dict[tuple[str, str], list[Brief]] = {}
+        self._unloaded: dict[tuple[str, str, str], Diagnostic | None] = {}
 
     def data(self, file: SideFile) -> bytes:
         found = self._data.get(file.blob)
@@ -107,15 +109,39 @@ class Shared:
         """The file's pledges in brief: stored by blob id, or made from the parsed file."""
         if not file.holds_pledges:
             return []
+        named = self._named.get((file.blob, file.name))
+        if named is None:
+            named = [b.named(file.name) for b in self._blob_briefs(file).briefs]
+            self._named[(file.blob, file.name)] = named
+        return named
+
+    def _blob_briefs(self, file: SideFile) -> BlobBriefs:
         found = self._briefs.get(file.blob)
         if found is None and self._disk is not None:
             found = stored(self._disk, file.blob)
         if found is None:
-            found = [brief(p) for p in self.pledges(file)]
+            data = file.raw.data if file.raw is not None else None
+            parsed = self.blobs.parsed(file.blob, file.name, "ledger-file", data)
+            pledges = parsed.file.pledges if parsed.file is not None else []
+            error = first_error(parsed.doc, parsed.diagnostics)
+            found = BlobBriefs(error, [brief(p) for p in pledges])
             if self._disk is not None:
                 store(self._disk, file.blob, found)
         self._briefs[file.blob] = found
-        return [b.named(file.name) for b in found]
+        return found
+
+    def unloaded(self, file: SideFile, kind: str) -> Diagnostic | None:
+        """The error that keeps a load from reading the file (`LoadResult.unloaded`)."""
+        if file.problem is not None:
+            return file.problem
+        known = self._briefs.get(file.blob) if kind == "ledger-file" else None
+        if known is not None:
+            return known.unloaded(file.name)
+        key = (file.blob, file.name, kind)
+        if key not in self._unloaded:
+            data = file.raw.data if file.raw is not None else None
+            self._unloaded[key] = self.blobs.unloaded(file.blob, file.name, kind, data)
+        return self._unloaded[key]
 
 
 class Side:
@@ -240,14 +266,11 @@ def _from_work_tree(repo: Repo, root: Path, length: int) -> Listed:
     return listed
 
 
-def _unloaded(listed: Listed, blobs: BlobFiles) -> dict[str, Diagnostic]:
+def _unloaded(listed: Listed, shared: Shared) -> dict[str, Diagnostic]:
     """Each file of a side that does not load, with its first error (LoadResult.unloaded)."""
     found: dict[str, Diagnostic] = {}
     for file, kind in [*((f, "ledger-file") for f in listed.files), *listed.registries]:
-        error = file.problem
-        if error is None:
-            data = file.raw.data if file.raw is not None else None
-            error = blobs.unloaded(file.blob, file.name, kind, data)
+        error = shared.unloaded(file, kind)
         if error is not None:
             found[file.name] = error
     return found
@@ -372,8 +395,8 @@ def compare(
             as_of,
             base_label,
             head_label,
-            base_unloaded=_unloaded(base_listed, shared.blobs),
-            head_unloaded=_unloaded(head_listed, shared.blobs),
+            base_unloaded=_unloaded(base_listed, shared),
+            head_unloaded=_unloaded(head_listed, shared),
         )
 
 
