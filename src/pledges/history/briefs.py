@@ -20,7 +20,7 @@ import hashlib
 import marshal
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from pledges.history.blobs import error_record, stored_error
 from pledges.model.diagnostics import Diagnostic
@@ -32,8 +32,7 @@ KIND = "git-blob ledger-file"
 PART = "briefs"
 
 
-@dataclass(frozen=True)
-class Brief:
+class Brief(NamedTuple):
     """One pledge as `diff` lists it, and a digest of the data it is built from."""
 
     id: str
@@ -46,9 +45,7 @@ class Brief:
     file: str = ""  # the name outputs give its file; not stored
 
     def named(self, file: str) -> Brief:
-        return Brief(
-            self.id, self.title, self.line, self.quote, self.source, self.ref, self.digest, file
-        )
+        return Brief(*self[:7], file)
 
 
 def digest(pledge: Pledge) -> str | None:
@@ -149,8 +146,7 @@ def to_json(briefs: list[Brief]) -> list[list[Any]]:
     return [[b.id, b.title, b.line, b.quote, b.source, b.ref, b.digest] for b in briefs]
 
 
-def _text(value: Any) -> bool:
-    return value is None or type(value) is str
+_TEXT = frozenset({str, type(None)})
 
 
 def from_json(value: Any) -> list[Brief] | None:
@@ -164,9 +160,9 @@ def from_json(value: Any) -> list[Brief] | None:
         ident, title, line, quote, source, ref, sha = item
         if type(ident) is not str or type(line) is not int or line < 1:
             return None
-        if not (_text(title) and _text(quote) and _text(source) and _text(ref)):
+        if not {type(title), type(quote), type(source), type(ref)} <= _TEXT:
             return None
-        if not (sha is None or (type(sha) is str and len(sha) == 64)):
+        if sha is not None and (type(sha) is not str or len(sha) != 64):
             return None
         found.append(Brief(ident, title, line, quote, source, ref, sha))
     return found
