@@ -183,6 +183,9 @@ class Side:
 
     def first(self, ident: str) -> Brief | None:
         """The brief of the pledge with this id that a full load of the side would index."""
+        if not self._unread:  # every file read: the index is complete
+            known = self._first.get(ident)
+            return known[1] if known else None
         while True:
             known = self._first.get(ident)
             limit = known[0] if known else len(self.files)
