@@ -14,10 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from pledges.history import compare as comparing
 from pledges.history.briefs import (
     KIND,
     PART,
+    SIDE_KIND,
     BlobBriefs,
     Brief,
     brief,
@@ -25,11 +29,14 @@ from pledges.history.briefs import (
     digest,
     from_json,
     renamed_ids,
+    side_key,
     store,
+    store_side,
     stored,
+    stored_side,
 )
 from pledges.history.compare import compare
-from pledges.history.revisions import find_repo
+from pledges.history.revisions import find_repo, ledger_log
 from pledges.history.semdiff import Diff, diff
 from pledges.model.diagnostics import Diagnostic, Severity
 from pledges.model.document import Document
@@ -38,7 +45,7 @@ from pledges.present.diff import to_json, to_markdown, to_text
 from pledges.read.cache import Cache
 from pledges.read.loader import load, parse_raw
 from pledges.read.safe import decode
-from tests.test_history_blobs import AS_OF, History, full_diff
+from tests.test_history_blobs import AS_OF, RANDOM, History, build, full_diff
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -376,3 +383,73 @@ def test_the_full_diff_lists_entries_from_briefs_too(tmp_path: Path) -> None:
     assert "looks renamed to 'p/one-r'" in to_text(result)
     assert '"renamed_to": "p/one-r"' in to_json(result)
     assert "p/one-r" in to_markdown(result)
+
+
+# ---------------------------------------------------------------- a side in one entry
+
+
+def side_entries(cache_dir: Path) -> list[Path]:
+    found = []
+    for path in entries(cache_dir):
+        header = json.loads(path.read_text(encoding="utf-8"))["header"]
+        if header["kind"] == SIDE_KIND:
+            found.append(path)
+    return found
+
+
+def test_a_side_read_in_full_is_kept_in_one_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(comparing, "BUNDLE_FROM", 2)
+    before = {
+        "a.yaml": ledger_file("s1", pledge("p/one", "一")),
+        "b.yaml": ledger_file("s1", pledge("p/two", "二")),
+        "c.yaml": "pledges: [\n",
+    }
+    after = {
+        "a.yaml": ledger_file("s1", pledge("p/one-r", "一")),
+        "b.yaml": ledger_file("s1", pledge("p/two-r", "二")),
+        "c.yaml": "pledges: {\n",
+    }  # every file changed, so every file is read
+    history = repository(tmp_path, before, after)
+    cache_dir = tmp_path / "cache"
+    expected = same_every_way(history, cache_dir)
+    assert renamed_to(expected) == {"p/one": "p/one-r", "p/two": "p/two-r"}
+    assert len(side_entries(cache_dir)) == 2  # one per side
+    for path in brief_entries(cache_dir):
+        path.unlink()  # the sides' entries answer alone
+    assert compared(history, Cache(cache_dir, "test")) == expected
+    assert brief_entries(cache_dir) == []
+    for path in side_entries(cache_dir):
+        path.write_bytes(b'{"header": 1}')  # damaged: a miss, the blobs parsed again
+    assert compared(history, Cache(cache_dir, "test")) == expected
+    assert len(brief_entries(cache_dir)) == 6
+
+
+def test_a_side_entry_must_hold_every_blob(tmp_path: Path) -> None:
+    cache = Cache(tmp_path, "schema")
+    one = BlobBriefs(None, [Brief("p", "t", 3, "q", "s", None, None)])
+    store_side(cache, [BLOB, BLOB], [one, one])
+    assert stored_side(cache, [BLOB, BLOB]) == [one, one]
+    assert stored_side(cache, [BLOB]) is None  # another key
+    cache.put(side_key(cache, [BLOB, BLOB]), [[[], []]])  # one item for two blobs
+    assert stored_side(cache, [BLOB, BLOB]) is None
+    cache.put(side_key(cache, [BLOB, BLOB]), [[[], []], [[], [["p"]]]])
+    assert stored_side(cache, [BLOB, BLOB]) is None
+
+
+@RANDOM
+@given(seed=st.integers(0, 2**32 - 1))
+def test_diff_with_sides_in_one_entry_is_the_full_diff(
+    tmp_path_factory: pytest.TempPathFactory, seed: int
+) -> None:
+    history = build(tmp_path_factory.mktemp("history"), seed)
+    repo = find_repo(history.root)
+    shas = [c.sha for c in ledger_log(repo)]
+    cache = Cache(tmp_path_factory.mktemp("cache"), "test")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(comparing, "BUNDLE_FROM", 0)
+        for base, head in [(shas[0], shas[-1]), (shas[-1], shas[0]), (shas[0], shas[-1])]:
+            expected = full_diff(history.root, base, head)
+            got = compare(repo, history.root, base, head, AS_OF, "base", "head", cache)
+            assert got == expected

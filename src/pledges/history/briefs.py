@@ -9,9 +9,11 @@ counts as different from everything.
 
 The briefs of a blob depend on its bytes alone, which its blob id names, so they are
 stored in the parse cache under that id (`Cache`, part "briefs"): a file seen by an
-earlier `diff` or `history` is neither parsed nor built again to learn its pledges. Like
-every cache entry, a stored value is checked in full on read, and anything that is not
-exactly a list of briefs is a miss.
+earlier `diff` is neither parsed nor built again to learn its pledges. A diff that reads
+many files also stores the briefs of all the files of a side in one entry, named by
+their blob ids in order, which a later diff of that side reads at once instead of one
+entry per file. Like every cache entry, a stored value is checked in full on read, and
+anything that is not exactly what was stored is a miss.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from pledges.read.cache import Cache, Key
 # the kind of file, in the cache's key: briefs are of ledger files named by git blob id
 KIND = "git-blob ledger-file"
 PART = "briefs"
+# and the briefs of every ledger file of one side of a diff, named by their blob ids
+SIDE_KIND = "git-blobs ledger-files"
 
 
 class Brief(NamedTuple):
@@ -127,7 +131,42 @@ class BlobBriefs:
 
 def stored(disk: Cache, blob: str) -> BlobBriefs | None:
     """What is stored for this blob id, or None: missing or malformed is a miss."""
-    value = disk.get(cache_key(disk, blob))
+    return _blob_briefs(disk.get(cache_key(disk, blob)))
+
+
+def store(disk: Cache, blob: str, found: BlobBriefs) -> None:
+    disk.put(cache_key(disk, blob), _blob_json(found))
+
+
+def side_key(disk: Cache, blobs: Sequence[str]) -> Key:
+    """The key of a side's briefs, in one entry: the blob ids of its files, in order."""
+    return disk.key(SIDE_KIND, "\n".join(blobs).encode("ascii", "replace")).with_part(PART)
+
+
+def stored_side(disk: Cache, blobs: Sequence[str]) -> list[BlobBriefs] | None:
+    """The briefs of these blobs stored in one entry, in order, or None (a miss)."""
+    value = disk.get(side_key(disk, blobs))
+    if type(value) is not list or len(value) != len(blobs):
+        return None
+    found = []
+    for item in value:
+        one = _blob_briefs(item)
+        if one is None:
+            return None
+        found.append(one)
+    return found
+
+
+def store_side(disk: Cache, blobs: Sequence[str], found: Sequence[BlobBriefs]) -> None:
+    disk.put(side_key(disk, blobs), [_blob_json(item) for item in found])
+
+
+def _blob_json(found: BlobBriefs) -> list[Any]:
+    error = [] if found.error is None else error_record(found.error)
+    return [error, to_json(found.briefs)]
+
+
+def _blob_briefs(value: Any) -> BlobBriefs | None:
     if type(value) is not list or len(value) != 2:
         return None
     error = stored_error(value[0])
@@ -135,11 +174,6 @@ def stored(disk: Cache, blob: str) -> BlobBriefs | None:
     if error is None or briefs is None or (error and briefs):
         return None  # a file that does not load has no pledges
     return BlobBriefs(Diagnostic("", *error) if error else None, briefs)
-
-
-def store(disk: Cache, blob: str, found: BlobBriefs) -> None:
-    error = [] if found.error is None else error_record(found.error)
-    disk.put(cache_key(disk, blob), [error, to_json(found.briefs)])
 
 
 def to_json(briefs: list[Brief]) -> list[list[Any]]:

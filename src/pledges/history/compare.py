@@ -23,7 +23,15 @@ from datetime import date
 from pathlib import Path
 
 from pledges.history.blobs import BlobFiles, LazyIndex, first_error, git_order, may_define
-from pledges.history.briefs import BlobBriefs, Brief, brief, store, stored
+from pledges.history.briefs import (
+    BlobBriefs,
+    Brief,
+    brief,
+    store,
+    store_side,
+    stored,
+    stored_side,
+)
 from pledges.history.lifeline import Files, listing
 from pledges.history.revisions import (
     SYMLINK_MODE,
@@ -50,6 +58,8 @@ from pledges.read.safe import RawFile, read_raw
 
 ERROR = Severity.ERROR
 
+# Changed files past which each side's briefs are read, and kept, in one cache entry.
+BUNDLE_FROM = 64
 # Ids to look for by their bytes in the unchanged files; past this many, every file is
 # parsed instead (a scan of the bytes costs about 1/100 of a parse).
 SCAN_LIMIT = 64
@@ -129,6 +139,20 @@ class Shared:
                 store(self._disk, file.blob, found)
         self._briefs[file.blob] = found
         return found
+
+    def read_side(self, files: list[SideFile]) -> bool:
+        """Every file's briefs from the side's one entry; False when it is not stored."""
+        blobs = [f.blob for f in files if f.holds_pledges]
+        found = stored_side(self._disk, blobs) if self._disk is not None else None
+        for blob, item in zip(blobs, found or [], strict=False):
+            self._briefs.setdefault(blob, item)
+        return found is not None
+
+    def keep_side(self, files: list[SideFile]) -> None:
+        """Store the side's briefs in one entry, when every file of it was read."""
+        blobs = [f.blob for f in files if f.holds_pledges]
+        if self._disk is not None and all(b in self._briefs for b in blobs):
+            store_side(self._disk, blobs, [self._briefs[b] for b in blobs])
 
     def unloaded(self, file: SideFile, kind: str) -> Diagnostic | None:
         """The error that keeps a load from reading the file (`LoadResult.unloaded`)."""
@@ -376,6 +400,13 @@ def compare(
         units = shared.blobs.units((found.mode, found.blob) if found else None, "")
         base = Side(base_listed.files, shared)
         head = Side(head_listed.files, shared)
+        changed = sum(f.path not in unchanged for f in [*base.files, *head.files])
+        kept = []  # sides whose briefs are to be stored in one entry
+        for side in [] if changed < BUNDLE_FROM else [base, head]:
+            if shared.read_side(side.files):
+                side.read_all()  # from memory now
+            else:
+                kept.append(side)
         touched = _touched(base, head, unchanged)
         if len(touched) > SCAN_LIMIT:  # reading every file costs less than so many scans
             base.read_all()
@@ -389,7 +420,7 @@ def compare(
             assert old is not None and new is not None  # both sides have a brief of it
             return old, new
 
-        return diff_pledges(
+        result = diff_pledges(
             old_index,
             new_index,
             pair,
@@ -401,6 +432,9 @@ def compare(
             base_unloaded=_unloaded(base_listed, shared),
             head_unloaded=_unloaded(head_listed, shared),
         )
+        for side in kept:
+            shared.keep_side(side.files)
+        return result
 
 
 def _in_full(
