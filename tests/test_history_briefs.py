@@ -261,7 +261,7 @@ def test_a_wrong_value_under_a_right_header_is_a_miss(tmp_path: Path) -> None:
 
 def test_entries_of_another_version_or_schema_are_not_read(tmp_path: Path) -> None:
     cache = Cache(tmp_path, "schema-a")
-    found = BlobBriefs(None, [Brief("p", "t", 3, "q", "s", None, "0" * 64)])
+    found = BlobBriefs(None, [Brief("p", "t", 3, "b" * 32, "s", None, "0" * 32)])
     store(cache, BLOB, found)
     assert stored(cache, BLOB) == found
     assert stored(Cache(tmp_path, "schema-b"), BLOB) is None
@@ -285,7 +285,7 @@ def test_an_error_is_stored_with_its_blob(tmp_path: Path) -> None:
     )
 
 
-GOOD = ["p", "title", 3, "quote", "src", "ref", "a" * 64]
+GOOD = ["p", "title", 3, "b" * 32, "src", "ref", "a" * 32]
 
 
 @pytest.mark.parametrize(
@@ -302,6 +302,8 @@ GOOD = ["p", "title", 3, "quote", "src", "ref", "a" * 64]
         [["p", "t", 3.0, *GOOD[3:]]],
         [[*GOOD[:3], ["q"], *GOOD[4:]]],
         [[*GOOD[:6], "short"]],
+        [[*GOOD[:6], "a" * 64]],
+        [[*GOOD[:3], "the quote itself", *GOOD[4:]]],
         [[*GOOD[:6], 7]],
         ["p"],
     ],
@@ -312,7 +314,7 @@ def test_malformed_briefs_are_refused(value: Any) -> None:
 
 def test_well_formed_briefs_are_read() -> None:
     assert from_json([GOOD, ["q", None, 1, None, None, None, None]]) == [
-        Brief("p", "title", 3, "quote", "src", "ref", "a" * 64),
+        Brief("p", "title", 3, "b" * 32, "src", "ref", "a" * 32),
         Brief("q", None, 1, None, None, None, None),
     ]
 
@@ -428,7 +430,7 @@ def test_a_side_read_in_full_is_kept_in_one_entry(
 
 def test_a_side_entry_must_hold_every_blob(tmp_path: Path) -> None:
     cache = Cache(tmp_path, "schema")
-    one = BlobBriefs(None, [Brief("p", "t", 3, "q", "s", None, None)])
+    one = BlobBriefs(None, [Brief("p", "t", 3, "b" * 32, "s", None, None)])
     store_side(cache, [BLOB, BLOB], [one, one])
     assert stored_side(cache, [BLOB, BLOB]) == [one, one]
     assert stored_side(cache, [BLOB]) is None  # another key
@@ -453,3 +455,11 @@ def test_diff_with_sides_in_one_entry_is_the_full_diff(
             expected = full_diff(history.root, base, head)
             got = compare(repo, history.root, base, head, AS_OF, "base", "head", cache)
             assert got == expected
+
+
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=12), max_size=6))
+def test_lines_escape_as_each_line_alone(values: list[str]) -> None:
+    from pledges.present.escape import terminal
+
+    assert terminal.lines(values) == "\n".join(terminal.text(v) for v in values)
+    assert terminal.lines(["a\x1b[2Jb", "plain"]) == "a\\x1b[2Jb\nplain"

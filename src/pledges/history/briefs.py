@@ -1,11 +1,12 @@
 """What `diff` needs of a ledger file's pledges, kept by git blob id across runs.
 
 A `Brief` is one pledge reduced to what tells whether it changed and how it is listed
-when it is added or removed: its id, title, line, quote, source id, the pledge its target
-refers to, and a digest of exactly what the pledge is built from (its entry and its
-file's source). Two pledges with the same digest are built from the same data, so they
-judge and compare the same; a pledge whose data cannot be written down has no digest and
-counts as different from everything.
+when it is added or removed: its id, title, line, a digest of its quote and its source
+id (what a renamed id is matched on), the pledge its target refers to, and a digest of
+exactly what the pledge is built from (its entry and its file's source). Two pledges
+with the same digest are built from the same data, so they judge and compare the same;
+a pledge whose data cannot be written down has no digest and counts as different from
+everything. Digests are SHA-256 cut to 128 bits.
 
 The briefs of a blob depend on its bytes alone, which its blob id names, so they are
 stored in the parse cache under that id (`Cache`, part "briefs"): a file seen by an
@@ -31,7 +32,8 @@ from pledges.read.cache import Cache, Key
 
 # the kind of file, in the cache's key: briefs are of ledger files named by git blob id
 KIND = "git-blob ledger-file"
-PART = "briefs"
+PART = "briefs-1"  # the shape of the value below
+DIGEST = 32  # hex digits of a digest
 # and the briefs of every ledger file of one side of a diff, named by their blob ids
 SIDE_KIND = "git-blobs ledger-files"
 
@@ -42,7 +44,7 @@ class Brief(NamedTuple):
     id: str
     title: str | None
     line: int
-    quote: str | None
+    quote: str | None  # a digest of its quote; None when it has none
     source: str | None  # the id of its file's source
     ref: str | None  # the id its target refers to
     digest: str | None  # None: its data cannot be written down; differs from everything
@@ -65,7 +67,11 @@ def digest(pledge: Pledge) -> str | None:
         written = marshal.dumps((pledge.raw, source), 0)
     except ValueError:
         return None
-    return hashlib.sha256(written).hexdigest()
+    return _digest(written)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:DIGEST]
 
 
 def brief(pledge: Pledge) -> Brief:
@@ -75,7 +81,7 @@ def brief(pledge: Pledge) -> Brief:
         pledge.id,
         pledge.title,
         pledge.position()[0],
-        pledge.quote,
+        _digest(pledge.quote.encode("utf-8", "surrogatepass")) if pledge.quote else None,
         pledge.source.id if pledge.source else None,
         target.ref if target is not None else None,
         digest(pledge),
@@ -103,7 +109,7 @@ class Briefed(Mapping[str, Brief]):
 
 
 def renamed_ids(added: Sequence[Brief]) -> dict[tuple[str, str | None], str]:
-    """The first added pledge by (quote, source id): a removed pledge with a quote whose
+    """The first added pledge by (quote digest, source id): a removed pledge with a quote whose
     pair is here most likely was renamed to it. One dictionary, O(1) per lookup."""
     first: dict[tuple[str, str | None], str] = {}
     for item in added:
@@ -194,9 +200,9 @@ def from_json(value: Any) -> list[Brief] | None:
         ident, title, line, quote, source, ref, sha = item
         if type(ident) is not str or type(line) is not int or line < 1:
             return None
-        if not {type(title), type(quote), type(source), type(ref)} <= _TEXT:
+        if not {type(title), type(quote), type(source), type(ref), type(sha)} <= _TEXT:
             return None
-        if sha is not None and (type(sha) is not str or len(sha) != 64):
+        if (quote is not None and len(quote) != DIGEST) or (sha is not None and len(sha) != DIGEST):
             return None
         found.append(Brief(ident, title, line, quote, source, ref, sha))
     return found
