@@ -332,14 +332,17 @@ def test_diff_by_blob_is_the_full_diff(tmp_path_factory: pytest.TempPathFactory,
     shas = [c.sha for c in ledger_log(repo)]
     rng = random.Random(seed)
     pairs = [(rng.choice(shas), rng.choice(shas)) for _ in range(4)]
+    cache = Cache(tmp_path_factory.mktemp("cache"), "test")  # briefs by blob id, kept
     for base, head in pairs:
-        got = compare(repo, history.root, base, head, AS_OF, "base", "head")
-        assert got == full_diff(history.root, base, head)
+        expected = full_diff(history.root, base, head)
+        assert compare(repo, history.root, base, head, AS_OF, "base", "head") == expected
+        assert compare(repo, history.root, base, head, AS_OF, "base", "head", cache) == expected
     history.change(PATHS)  # the work tree moves on from the last commit
     history.write()
     for base in {shas[0], shas[-1]}:
-        got = compare(repo, history.root, base, None, AS_OF, "base", "head")
-        assert got == full_diff(history.root, base, None)
+        expected = full_diff(history.root, base, None)
+        assert compare(repo, history.root, base, None, AS_OF, "base", "head") == expected
+        assert compare(repo, history.root, base, None, AS_OF, "base", "head", cache) == expected
 
 
 # ---------------------------------------------------------------- pieces

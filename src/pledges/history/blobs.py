@@ -97,13 +97,13 @@ class BlobFiles:
         # keyed by the git blob id (whose bytes it names), not by the file's own bytes
         key = disk.key("git-blob " + kind, blob.encode()).with_part("unloaded") if disk else None
         if disk is not None and key is not None:
-            stored = _stored_error(disk.get(key))
+            stored = stored_error(disk.get(key))
             if stored is not None:
                 return Diagnostic(name, *stored) if stored else None
         parsed = self.parsed(blob, name, kind, data)
         found = first_error(parsed.doc, parsed.diagnostics)
         if disk is not None and key is not None:
-            disk.put(key, [] if found is None else _record(found))
+            disk.put(key, [] if found is None else error_record(found))
         return found
 
     def units(self, entry: tuple[str, str] | None, name: str) -> dict[str, Unit]:
@@ -157,7 +157,7 @@ def first_error(doc: Document, diagnostics: list[Diagnostic]) -> Diagnostic | No
     return None
 
 
-def _record(found: Diagnostic) -> list[Any]:
+def error_record(found: Diagnostic) -> list[Any]:
     return [
         found.line,
         found.column,
@@ -169,7 +169,7 @@ def _record(found: Diagnostic) -> list[Any]:
     ]
 
 
-def _stored_error(value: Any) -> tuple[Any, ...] | None:
+def stored_error(value: Any) -> tuple[Any, ...] | None:
     """A stored answer of `BlobFiles.unloaded`: () for none, the error's fields, or None
     when the value is not one."""
     if not isinstance(value, list):

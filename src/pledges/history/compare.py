@@ -18,12 +18,20 @@ or when the work tree lists the files both sides have in another order than git 
 
 from __future__ import annotations
 
-import marshal
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from pledges.history.blobs import BlobFiles, LazyIndex, git_order, may_define
+from pledges.history.blobs import BlobFiles, LazyIndex, first_error, git_order, may_define
+from pledges.history.briefs import (
+    BlobBriefs,
+    Brief,
+    brief,
+    store,
+    store_side,
+    stored,
+    stored_side,
+)
 from pledges.history.lifeline import Files, listing
 from pledges.history.revisions import (
     SYMLINK_MODE,
@@ -50,6 +58,8 @@ from pledges.read.safe import RawFile, read_raw
 
 ERROR = Severity.ERROR
 
+# Changed files past which each side's briefs are read, and kept, in one cache entry.
+BUNDLE_FROM = 64
 # Ids to look for by their bytes in the unchanged files; past this many, every file is
 # parsed instead (a scan of the bytes costs about 1/100 of a parse).
 SCAN_LIMIT = 64
@@ -72,13 +82,18 @@ class SideFile:
 
 
 class Shared:
-    """What both sides share: the blob reader, parsed files and byte checks, by blob id."""
+    """What both sides share: the blob reader, parsed files, briefs and byte checks, by
+    blob id."""
 
     def __init__(self, reader: BlobReader, disk: Cache | None, known: list[SideFile]) -> None:
         self._reader = reader
+        self._disk = disk
         self.blobs = BlobFiles(reader.read, disk)
         self._data = {f.blob: f.raw.data for f in known if f.raw is not None}
         self._may: dict[tuple[str, str], bool] = {}
+        self._briefs: dict[str, BlobBriefs] = {}
+        self._named: dict[tuple[str, str], list[Brief]] = {}
+        self._unloaded: dict[tuple[str, str, str], Diagnostic | None] = {}
 
     def data(self, file: SideFile) -> bytes:
         found = self._data.get(file.blob)
@@ -100,51 +115,106 @@ class Shared:
         parsed = self.blobs.parsed(file.blob, file.name, "ledger-file", data)
         return parsed.file.pledges if parsed.file is not None else []
 
+    def briefs(self, file: SideFile) -> list[Brief]:
+        """The file's pledges in brief: stored by blob id, or made from the parsed file."""
+        if not file.holds_pledges:
+            return []
+        named = self._named.get((file.blob, file.name))
+        if named is None:
+            named = [b.named(file.name) for b in self._blob_briefs(file).briefs]
+            self._named[(file.blob, file.name)] = named
+        return named
+
+    def _blob_briefs(self, file: SideFile) -> BlobBriefs:
+        found = self._briefs.get(file.blob)
+        if found is None and self._disk is not None:
+            found = stored(self._disk, file.blob)
+        if found is None:
+            data = file.raw.data if file.raw is not None else None
+            parsed = self.blobs.parsed(file.blob, file.name, "ledger-file", data)
+            pledges = parsed.file.pledges if parsed.file is not None else []
+            error = first_error(parsed.doc, parsed.diagnostics)
+            found = BlobBriefs(error, [brief(p) for p in pledges])
+            if self._disk is not None:
+                store(self._disk, file.blob, found)
+        self._briefs[file.blob] = found
+        return found
+
+    def read_side(self, files: list[SideFile]) -> bool:
+        """Every file's briefs from the side's one entry; False when it is not stored."""
+        blobs = [f.blob for f in files if f.holds_pledges]
+        found = stored_side(self._disk, blobs) if self._disk is not None else None
+        for blob, item in zip(blobs, found or [], strict=False):
+            self._briefs.setdefault(blob, item)
+        return found is not None
+
+    def keep_side(self, files: list[SideFile]) -> None:
+        """Store the side's briefs in one entry, when every file of it was read."""
+        blobs = [f.blob for f in files if f.holds_pledges]
+        if self._disk is not None and all(b in self._briefs for b in blobs):
+            store_side(self._disk, blobs, [self._briefs[b] for b in blobs])
+
+    def unloaded(self, file: SideFile, kind: str) -> Diagnostic | None:
+        """The error that keeps a load from reading the file (`LoadResult.unloaded`)."""
+        if file.problem is not None:
+            return file.problem
+        known = self._briefs.get(file.blob) if kind == "ledger-file" else None
+        if known is not None:
+            return known.unloaded(file.name)
+        key = (file.blob, file.name, kind)
+        if key not in self._unloaded:
+            data = file.raw.data if file.raw is not None else None
+            self._unloaded[key] = self.blobs.unloaded(file.blob, file.name, kind, data)
+        return self._unloaded[key]
+
 
 class Side:
     """One side's ledger files in load order, answering "which pledge has this id".
 
-    Files are parsed as they are needed; an id is looked for in the parsed files, and in
-    the files not yet parsed (before the first parsed one that defines it) whose bytes
-    may define it.
+    Files are read (in brief) as they are needed; an id is looked for in the files read,
+    and in the files not yet read (before the first read one that defines it) whose bytes
+    may define it. A pledge is built only for an id both sides have.
     """
 
     def __init__(self, files: list[SideFile], shared: Shared) -> None:
         self.files = files
         self._shared = shared
-        self._unparsed = [i for i, f in enumerate(files) if f.holds_pledges]  # in order
-        self._waiting = set(self._unparsed)
-        self._first: dict[str, tuple[int, Pledge]] = {}  # id -> (file index, pledge)
+        self._unread = [i for i, f in enumerate(files) if f.holds_pledges]  # in order
+        self._waiting = set(self._unread)
+        self._first: dict[str, tuple[int, Brief]] = {}  # id -> (file index, brief)
 
-    def pledges_of(self, index: int) -> list[Pledge]:
-        pledges = self._shared.pledges(self.files[index])
+    def briefs_of(self, index: int) -> list[Brief]:
+        briefs = self._shared.briefs(self.files[index])
         if index in self._waiting:
             self._waiting.discard(index)
-            self._unparsed.remove(index)
-            for pledge in pledges:
-                known = self._first.get(pledge.id)
+            self._unread.remove(index)
+            for item in briefs:
+                known = self._first.get(item.id)
                 if known is None or known[0] > index:
-                    self._first[pledge.id] = (index, pledge)
-        return pledges
+                    self._first[item.id] = (index, item)
+        return briefs
 
-    def parsed(self, index: int) -> bool:
+    def read(self, index: int) -> bool:
         return index not in self._waiting
 
     def may_define(self, index: int, ident: str) -> bool:
         file = self.files[index]
         return file.holds_pledges and self._shared.may_define(file, ident)
 
-    def parse_all(self) -> None:
-        for index in list(self._unparsed):
-            self.pledges_of(index)
+    def read_all(self) -> None:
+        for index in list(self._unread):
+            self.briefs_of(index)
 
-    def first(self, ident: str) -> Pledge | None:
-        """The pledge with this id that a full load of the side would index."""
+    def first(self, ident: str) -> Brief | None:
+        """The brief of the pledge with this id that a full load of the side would index."""
+        if not self._unread:  # every file read: the index is complete
+            known = self._first.get(ident)
+            return known[1] if known else None
         while True:
             known = self._first.get(ident)
             limit = known[0] if known else len(self.files)
             hit = None
-            for index in self._unparsed:
+            for index in self._unread:
                 if index >= limit:
                     break
                 if self._shared.may_define(self.files[index], ident):
@@ -152,12 +222,19 @@ class Side:
                     break
             if hit is None:
                 return known[1] if known else None
-            self.pledges_of(hit)
+            self.briefs_of(hit)
+
+    def pledge(self, ident: str) -> Pledge | None:
+        """The pledge with this id that a full load of the side would index."""
+        if self.first(ident) is None:
+            return None
+        index = self._first[ident][0]
+        return next(p for p in self._shared.pledges(self.files[index]) if p.id == ident)
 
     def all_pledges(self) -> dict[str, Pledge]:
         index: dict[str, Pledge] = {}
-        for position in range(len(self.files)):
-            for pledge in self.pledges_of(position):
+        for file in self.files:
+            for pledge in self._shared.pledges(file):
                 index.setdefault(pledge.id, pledge)
         return index
 
@@ -216,14 +293,11 @@ def _from_work_tree(repo: Repo, root: Path, length: int) -> Listed:
     return listed
 
 
-def _unloaded(listed: Listed, blobs: BlobFiles) -> dict[str, Diagnostic]:
+def _unloaded(listed: Listed, shared: Shared) -> dict[str, Diagnostic]:
     """Each file of a side that does not load, with its first error (LoadResult.unloaded)."""
     found: dict[str, Diagnostic] = {}
     for file, kind in [*((f, "ledger-file") for f in listed.files), *listed.registries]:
-        error = file.problem
-        if error is None:
-            data = file.raw.data if file.raw is not None else None
-            error = blobs.unloaded(file.blob, file.name, kind, data)
+        error = shared.unloaded(file, kind)
         if error is not None:
             found[file.name] = error
     return found
@@ -254,22 +328,11 @@ def _same_order(base: Listed, head: Listed) -> bool:
     ]
 
 
-def _fingerprint(pledge: Pledge) -> bytes | None:
-    """What a pledge is built from (its entry and its file's source), exactly; None when
-    it cannot be written down, which counts as different from everything."""
-    data = pledge.doc.data
-    source = data.get("source") if isinstance(data, dict) else None
-    try:
-        return marshal.dumps((pledge.raw, source), 2)  # version 2: no shared references
-    except ValueError:
-        return None
-
-
-def _firsts(pledges: list[Pledge]) -> dict[str, bytes | None]:
-    found: dict[str, bytes | None] = {}
-    for pledge in pledges:
-        if pledge.id not in found:
-            found[pledge.id] = _fingerprint(pledge)
+def _firsts(briefs: list[Brief]) -> dict[str, str | None]:
+    found: dict[str, str | None] = {}
+    for item in briefs:
+        if item.id not in found:
+            found[item.id] = item.digest
     return found
 
 
@@ -283,8 +346,8 @@ def _touched(base: Side, head: Side, unchanged: set[str]) -> set[str]:
     after = {f.path: i for i, f in enumerate(head.files) if f.path not in unchanged}
     touched: set[str] = set()
     for path in before.keys() | after.keys():
-        old = _firsts(base.pledges_of(before[path])) if path in before else {}
-        new = _firsts(head.pledges_of(after[path])) if path in after else {}
+        old = _firsts(base.briefs_of(before[path])) if path in before else {}
+        new = _firsts(head.briefs_of(after[path])) if path in after else {}
         for ident in old.keys() | new.keys():
             was, now = old.get(ident), new.get(ident)
             if was is None or now is None or was != now:
@@ -299,12 +362,12 @@ def _referring(base: Side, head: Side, unchanged: set[str], touched: set[str]) -
         for index, file in enumerate(side.files):
             if file.path in unchanged and side is head:
                 continue  # the same file as on the base side
-            scan = file.path in unchanged and not side.parsed(index)
+            scan = file.path in unchanged and not side.read(index)
             if scan and not any(side.may_define(index, ident) for ident in touched):
                 continue
-            for pledge in side.pledges_of(index):
-                if pledge.target is not None and pledge.target.ref in touched:
-                    found.add(pledge.id)
+            for item in side.briefs_of(index):
+                if item.ref is not None and item.ref in touched:
+                    found.add(item.id)
     return found
 
 
@@ -337,24 +400,41 @@ def compare(
         units = shared.blobs.units((found.mode, found.blob) if found else None, "")
         base = Side(base_listed.files, shared)
         head = Side(head_listed.files, shared)
+        changed = sum(f.path not in unchanged for f in [*base.files, *head.files])
+        kept = []  # sides whose briefs are to be stored in one entry
+        for side in [] if changed < BUNDLE_FROM else [base, head]:
+            if shared.read_side(side.files):
+                side.read_all()  # from memory now
+            else:
+                kept.append(side)
         touched = _touched(base, head, unchanged)
-        if len(touched) > SCAN_LIMIT:  # parsing every file costs less than so many scans
-            base.parse_all()
-            head.parse_all()
+        if len(touched) > SCAN_LIMIT:  # reading every file costs less than so many scans
+            base.read_all()
+            head.read_all()
         ids = sorted(touched | _referring(base, head, unchanged, touched))
-        old_index = {i: p for i in ids if (p := base.first(i)) is not None}
-        new_index = {i: p for i in ids if (p := head.first(i)) is not None}
-        return diff_pledges(
+        old_index = {i: b for i in ids if (b := base.first(i)) is not None}
+        new_index = {i: b for i in ids if (b := head.first(i)) is not None}
+
+        def pair(ident: str) -> tuple[Pledge, Pledge]:
+            old, new = base.pledge(ident), head.pledge(ident)
+            assert old is not None and new is not None  # both sides have a brief of it
+            return old, new
+
+        result = diff_pledges(
             old_index,
             new_index,
-            Context(units, LazyIndex(base.first, base.all_pledges)),
-            Context(units, LazyIndex(head.first, head.all_pledges)),
+            pair,
+            Context(units, LazyIndex(base.pledge, base.all_pledges)),
+            Context(units, LazyIndex(head.pledge, head.all_pledges)),
             as_of,
             base_label,
             head_label,
-            base_unloaded=_unloaded(base_listed, shared.blobs),
-            head_unloaded=_unloaded(head_listed, shared.blobs),
+            base_unloaded=_unloaded(base_listed, shared),
+            head_unloaded=_unloaded(head_listed, shared),
         )
+        for side in kept:
+            shared.keep_side(side.files)
+        return result
 
 
 def _in_full(

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from pledges.history.briefs import Brief, Briefed, renamed_ids
 from pledges.judge.status import Context, evaluate
 from pledges.model.diagnostics import Diagnostic
 from pledges.model.document import Path
@@ -307,10 +308,6 @@ def compare_pledge(old: Pledge, new: Pledge) -> PledgeChange:
     return PledgeChange(tuple(fields), tuple(observations), assessment)
 
 
-def _entry(pledge: Pledge, renamed_to: str | None = None) -> Entry:
-    return Entry(pledge.id, pledge.title, pledge.file, pledge.position()[0], renamed_to)
-
-
 def renamed(pledge: Pledge, candidates: Sequence[Pledge]) -> str | None:
     """The id of a new pledge with the same quote and source: most likely a renamed id."""
     return renames(candidates).get(pledge)
@@ -359,14 +356,15 @@ def diff(
     old_context, new_context = Context(base.units, old), Context(head.units, new)
     labels = (as_of, base_label, head_label)
     return diff_pledges(
-        old, new, old_context, new_context, *labels, base_unloaded=base_unloaded,
-        head_unloaded=head_unloaded,
+        Briefed(old), Briefed(new), lambda i: (old[i], new[i]), old_context, new_context,
+        *labels, base_unloaded=base_unloaded, head_unloaded=head_unloaded,
     )  # fmt: skip
 
 
 def diff_pledges(
-    old_index: Mapping[str, Pledge],
-    new_index: Mapping[str, Pledge],
+    old_index: Mapping[str, Brief],
+    new_index: Mapping[str, Brief],
+    pair: Callable[[str], tuple[Pledge, Pledge]],
     old_context: Context,
     new_context: Context,
     as_of: date,
@@ -378,8 +376,10 @@ def diff_pledges(
 ) -> Diff:
     """Compare two sides' pledges by id; the contexts judge statuses on each side.
 
-    The indexes hold every pledge of each side, or only those of the ids that can differ
-    (`history.compare` proves which); the contexts always answer for the whole ledgers.
+    The indexes hold the briefs of every pledge of each side, or only of the ids that can
+    differ (`history.compare` proves which); an added or removed pledge is listed from its
+    brief, and `pair` builds both sides' pledges of an id they share, to compare and judge.
+    The contexts always answer for the whole ledgers.
     """
     result = Diff(base_label, head_label, as_of)
     base_unloaded, head_unloaded = base_unloaded or {}, head_unloaded or {}
@@ -387,21 +387,21 @@ def diff_pledges(
         Unreadable("base", base_label, d) for _, d in sorted(base_unloaded.items())
     ] + [Unreadable("head", head_label, d) for _, d in sorted(head_unloaded.items())]
     added = [
-        p
-        for i, p in sorted(new_index.items())
-        if i not in old_index and p.file not in base_unloaded
+        b
+        for i, b in sorted(new_index.items())
+        if i not in old_index and b.file not in base_unloaded
     ]
-    result.added = [_entry(p) for p in added]
-    new_ids = renames(added)
+    result.added = [Entry(b.id, b.title, b.file, b.line) for b in added]
+    new_ids = renamed_ids(added)
     result.removed = [
-        _entry(p, new_ids.get(p))
-        for i, p in sorted(old_index.items())
-        if i not in new_index and p.file not in head_unloaded
+        Entry(b.id, b.title, b.file, b.line, new_ids.get((b.quote, b.source)) if b.quote else None)
+        for i, b in sorted(old_index.items())
+        if i not in new_index and b.file not in head_unloaded
     ]
-    for pledge_id, new in sorted(new_index.items()):
-        old = old_index.get(pledge_id)
-        if old is None:
+    for pledge_id in sorted(new_index):
+        if pledge_id not in old_index:
             continue
+        old, new = pair(pledge_id)
         change = compare_pledge(old, new)
         if not change.empty:
             result.changed.append(Changed(pledge_id, new.file, new.position()[0], change))

@@ -63,7 +63,7 @@ def to_text(result: Diff) -> str:
     if result.transitions:
         lines.append(f"status transitions ({len(result.transitions)}):")
         lines += [f"  {t.id}: {t.old} → {t.new}" for t in result.transitions]
-    return "\n".join(terminal.text(line) for line in lines)
+    return terminal.lines(lines)
 
 
 def to_json(result: Diff) -> str:

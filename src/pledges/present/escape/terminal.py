@@ -11,6 +11,7 @@ unavoidable, never inside a markup string of its own.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from pledges.present.escape.controls import HOSTILE, show, visible
 
@@ -30,6 +31,14 @@ def text(value: object, *, single_line: bool = True) -> str:
         return visible(char)
 
     return HOSTILE.sub(replace, raw)
+
+
+def lines(values: Sequence[str]) -> str:
+    """Lines, each as `text` makes it, joined by line breaks; in one pass when none of
+    them holds anything to escape."""
+    if HOSTILE.search("".join(values)) is None:
+        return "\n".join(values)
+    return "\n".join(text(value) for value in values)
 
 
 def name(value: object) -> str:
