@@ -19,9 +19,11 @@ from hypothesis import strategies as st
 
 from pledges.check.incremental import lint_indexed
 from pledges.check.lint import lint
-from pledges.judge.indexquery import prime, stream
+from pledges.judge.indexquery import prime
+from pledges.judge.indexreport import listed
 from pledges.judge.query import Filters, evaluate_all, select, sort_rows
-from pledges.present.terminal import json_items, list_item, rows_as
+from pledges.present.streamed import json_list, stored
+from pledges.present.terminal import rows_as
 from pledges.read import index as index_module
 from pledges.read import indexfile
 from pledges.read.index import LedgerIndex
@@ -109,9 +111,9 @@ def from_index(root: Path, cache: Path, as_of: date, sort: str) -> tuple[list[ob
     try:
         index.refresh(parallel=1)
         found = lint_indexed(index, as_of, None).diagnostics
-        assert prime(index, as_of, list_item)
-        listed = "".join(json_items(stream(index, as_of, Filters(), sort)))
-        return list(found), listed
+        assert prime(index, as_of, stored)
+        text = "".join(json_list(listed(index, as_of, Filters(), sort)))
+        return list(found), text
     finally:
         index.close()
 

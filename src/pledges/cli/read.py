@@ -50,7 +50,6 @@ if TYPE_CHECKING:
 
     from pledges.check.lint import LintReport
     from pledges.cli.showing import ShowOutput
-    from pledges.judge.query import Filters
     from pledges.read.index import LedgerIndex
     from pledges.read.loader import LoadResult
 
@@ -162,6 +161,7 @@ def list_pledges(
       pledges list --drafts
       pledges list --quote --wide
     """
+    from pledges.cli.indexread import list_indexed
     from pledges.present.tables import list_report
     from pledges.present.terminal import rows_as
 
@@ -170,10 +170,15 @@ def list_pledges(
     )
     when = as_of_date(as_of)
     root = ledger_root(ledger)
-    if output_format is ListFormat.json and not drafts:
+    fmt = output_format.value
+    if not drafts:  # drafts are judged with their draft figures: not stored
         try:
             listed = with_index(
-                root, [], lambda index, _: _list_json(index, when, filters, sort.value)
+                root,
+                [],
+                lambda index, _: list_indexed(
+                    index, when, filters, sort.value, fmt, wide=wide, quote=quote
+                ),
             )
         except PrintingFailedError as exc:
             fail(f"the ledger index failed while listing ({exc}); run it again", EXIT_UNREADABLE)
@@ -225,12 +230,29 @@ def status(
       pledges status --by source --as-of 2024-12-31
       pledges status --format json --as-of 2024-12-31
     """
+    from pledges.cli.indexread import status_indexed
+
     when = as_of_date(as_of)
     filters = make_filters(
         status, jurisdiction, tag, source, due_before, due_after, search, binding
     )
+    root = ledger_root(ledger)
+    fmt = output_format.value
+    try:
+        reported = with_index(
+            root,
+            [],
+            lambda index, _: status_indexed(
+                index, when, filters, by.value, fmt, wide=wide, quote=quote
+            ),
+        )
+    except PrintingFailedError as exc:
+        fail(f"the ledger index failed while reporting ({exc}); run it again", EXIT_UNREADABLE)
+    if reported is not None:
+        warn_if_broken(reported)
+        return
     with reporter() as progress:
-        result = read_ledger(ledger_root(ledger), progress=progress)
+        result = read_ledger(root, progress=progress)
         rows = rows_for(result, when, filters, "deadline", progress)
     if output_format is ReportFormat.json:
         from pledges.judge.scoreboard import report
@@ -348,32 +370,3 @@ def _lint_indexed(
     from pledges.check.incremental import lint_indexed
 
     return lint_indexed(index, when, selected), index.unreadable()
-
-
-def _list_json(index: LedgerIndex, when: date, filters: Filters, sort: str) -> LoadResult | None:
-    """Print `list --format json` from statuses stored in the index. Returns what
-    `warn_if_broken` needs, or None when the statuses could not be stored (nothing was
-    printed: the command judges the loaded ledger instead)."""
-    import sqlite3
-    import sys
-
-    from pledges.judge.indexed import IndexedLedger
-    from pledges.judge.indexquery import prime, stream
-    from pledges.present.escape.github import LineGuard
-    from pledges.present.terminal import json_items, list_item
-
-    if not prime(index, when, list_item):
-        return None
-    out = LineGuard(sys.stdout)
-    written = False
-    try:
-        for piece in json_items(stream(index, when, filters, sort)):
-            out.write(piece)
-            written = True
-    except sqlite3.Error as exc:
-        if not written:
-            raise
-        raise PrintingFailedError(str(exc)) from exc
-    out.write("\n")
-    out.flush()
-    return IndexedLedger(index).load_summary()

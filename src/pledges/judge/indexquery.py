@@ -1,36 +1,55 @@
-"""`list --format json` over the ledger index.
+"""`list` and `status` over the ledger index.
 
 Each pledge is judged as `judge.query.evaluate_all` judges it (drafts left out, by the
-same status engine); its record, rendered once per `--as-of` date by the caller, is
-stored in the index with its status and progress, so filtering and sorting happen in SQL
-and the rows stream out without building the model of the whole ledger.
+same status engine); its record and table cells, rendered once per `--as-of` date by the
+caller, are stored in the index with its status, progress and the groups of the status
+report, so filtering and sorting happen in SQL and the rows stream out without building
+the model of the whole ledger (`judge/indexreport.py` queries them for tables and the
+status report).
 """
 
 from __future__ import annotations
 
 import math
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from functools import partial
 from typing import Any
 
 from pledges.judge.indexed import IndexedLedger, Tracker
-from pledges.judge.query import Filters, Row, found_in, record, to_judge
+from pledges.judge.query import Filters, Row, found_in, to_judge
+from pledges.judge.scoreboard import labels
 from pledges.judge.status import STATUSES, evaluate
 from pledges.model.registries import within
 from pledges.read.index import FileState, LedgerIndex
 from pledges.read.indexwrite import forget, store_deps
 
-# A record rendered for output, split around the file name (which depends on where the
-# command runs): (text before the file name, text after it).
-Render = Callable[[dict[str, Any]], tuple[str, str]]
+# A pledge rendered for output by the caller, one value per column of `RENDERED`: its
+# `list --format json` record split around the file name (which depends on where the
+# command runs), then the cells of its table row and their display widths.
+Render = Callable[[Row], tuple[Any, ...]]
+RENDERED = (
+    "head",
+    "tail",
+    "due",
+    "figure",
+    "target",
+    "w_id",
+    "w_status",
+    "w_progress",
+    "w_due",
+    "w_figure",
+    "w_target",
+)
+# what the status report groups by, stored per pledge (tags come from the `tags` table)
+GROUPED = ("jurisdiction", "source", "year")
 
 # files whose statuses are stored per transaction while priming
 _BATCH_FILES = 100
 
 
-def _functions(conn: sqlite3.Connection) -> None:
+def functions(conn: sqlite3.Connection) -> None:
     conn.create_function("pledges_within", 2, _within, deterministic=True)
     conn.create_function("pledges_found", 5, _found, deterministic=True)
 
@@ -43,7 +62,7 @@ def _found(needle: str, title: str | None, quote: str | None, pid: str, metric: 
     return int(found_in(needle, title, quote, pid, metric))
 
 
-def _where(filters: Filters, *, statuses: bool) -> tuple[list[str], list[Any]]:
+def conditions(filters: Filters, *, statuses: bool) -> tuple[list[str], list[Any]]:
     """SQL conditions on `pledges p` (and `evals e` for statuses), as `query._matches`."""
     where: list[str] = []
     params: list[Any] = []
@@ -79,7 +98,7 @@ def _where(filters: Filters, *, statuses: bool) -> tuple[list[str], list[Any]]:
 
 
 _DEADLINE = "coalesce(p.deadline_end, '9999-12-31')"
-_ORDER = {
+ORDER = {
     "id": "p.id",
     "deadline": f"{_DEADLINE}, p.id",
     "status": f"e.rank, {_DEADLINE}, p.id",
@@ -130,12 +149,29 @@ def _judge_file(
             progress = evaluation.progress
             if progress is not None and not math.isfinite(progress):
                 return None  # SQL would not sort it as Python does: not stored
-            head, tail = render(record(Row(pledge, evaluation)))
+            row = Row(pledge, evaluation)
             rank = STATUSES.index(evaluation.status)
-            found.append((pledge.path[1], evaluation.status, rank, progress, head, tail))
+            groups = [labels(pledge, by, ledger.registry)[0] for by in GROUPED]
+            stored = (evaluation.status, rank, progress, pledge.same_as, *groups)
+            found.append((pledge.path[1], *stored, *render(row)))
     finally:
         ledger.unpin(state)
     return state, found, tracker
+
+
+_COLUMNS = (
+    "file",
+    "idx",
+    "env",
+    "as_of",
+    "status",
+    "rank",
+    "progress",
+    "same_as",
+    *(f"by_{by}" for by in GROUPED),
+    *RENDERED,
+)
+_INSERT = f"INSERT INTO evals({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
 
 
 def _store(batch: list[_Judged | None], env: str, when: str, conn: sqlite3.Connection) -> None:
@@ -144,36 +180,10 @@ def _store(batch: list[_Judged | None], env: str, when: str, conn: sqlite3.Conne
         state, found, tracker = item
         key = (state.rel, env, when)
         conn.execute("DELETE FROM evals WHERE file = ? AND env = ? AND as_of = ?", key)
-        conn.executemany(
-            "INSERT INTO evals(file, idx, env, as_of, status, rank, progress, head, tail) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(state.rel, idx, env, when, *rest) for idx, *rest in found],
-        )
+        conn.executemany(_INSERT, [(state.rel, idx, env, when, *rest) for idx, *rest in found])
         conn.execute(
             "INSERT OR REPLACE INTO evalsets(file, env, as_of, sha256) VALUES (?, ?, ?, ?)",
             (*key, state.sha256),
         )
         store_deps(conn, (state.rel, "evals", env, when), tracker.rows())
     forget(conn, "evals", env, when)
-
-
-def stream(
-    index: LedgerIndex, as_of: date, filters: Filters, sort: str
-) -> Iterator[tuple[str, str, str]]:
-    """(file name, text before it, text after it) of each listed pledge, in order.
-
-    Call `prime` first: only pledges with a stored record are listed.
-    """
-    _functions(index.conn)
-    where, params = _where(filters, statuses=True)
-    condition = f"WHERE {' AND '.join(where)}" if where else ""
-    query = (
-        "SELECT p.file, e.head, e.tail FROM pledges p "
-        "JOIN files f ON f.path = p.file "
-        "JOIN evals e ON e.file = p.file AND e.idx = p.idx AND e.env = ? AND e.as_of = ? "
-        f"{condition} ORDER BY {_ORDER.get(sort, _ORDER['id'])}, f.ord, p.idx"
-    )
-    names = {s.rel: s.name for s in index.files}
-    cursor = index.conn.execute(query, [index.env(), as_of.isoformat(), *params])
-    for file, head, tail in cursor:
-        yield names[file], head, tail

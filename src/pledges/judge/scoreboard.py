@@ -18,7 +18,7 @@ from typing import Any
 
 from pledges.judge.query import Row, record
 from pledges.judge.status import IN_PROGRESS, NO_VERDICT, STATUSES, VERDICTS
-from pledges.model.ledger import Ledger
+from pledges.model.ledger import Ledger, Pledge
 
 GROUPINGS = ("jurisdiction", "source", "tag", "year")
 REPORT_VERSION = 1
@@ -30,6 +30,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("withdrawn", ("withdrawn",)),
 )
 PARTS = ("all", "binding", "expected")
+UNTAGGED = "(untagged)"
 
 
 @dataclass(frozen=True)
@@ -126,18 +127,40 @@ def counted(rows: Sequence[Row]) -> list[Row]:
     return [row for row in rows if row.pledge.same_as not in ids]
 
 
+@dataclass(frozen=True)
+class Tallied:
+    """What the scoreboard counts of one pledge: its id, the pledge it restates, its
+    status, and whether it is binding."""
+
+    id: str
+    same_as: str | None
+    status: str
+    binding: bool
+
+
 def scoreboard(rows: Sequence[Row]) -> Scoreboard:
-    kept = counted(rows)
-    counts = Counter(row.evaluation.status for row in kept)
-    binding = Counter(row.evaluation.status for row in kept if row.pledge.binding)
-    expected = Counter(row.evaluation.status for row in kept if not row.pledge.binding)
+    return tally(
+        [
+            Tallied(row.pledge.id, row.pledge.same_as, row.evaluation.status, row.pledge.binding)
+            for row in rows
+        ]
+    )
+
+
+def tally(items: Sequence[Tallied]) -> Scoreboard:
+    """The scoreboard of these pledges; restatements of a pledge among them count once."""
+    ids = {item.id for item in items}
+    kept = [item for item in items if item.same_as not in ids]
+    counts = Counter(item.status for item in kept)
+    binding = Counter(item.status for item in kept if item.binding)
+    expected = Counter(item.status for item in kept if not item.binding)
     order = {s: i for i, s in enumerate(STATUSES)}
 
     def ordered(counter: Counter[str]) -> dict[str, int]:
         return dict(sorted(counter.items(), key=lambda kv: order.get(kv[0], 99)))
 
     return Scoreboard(
-        len(kept), ordered(counts), ordered(binding), ordered(expected), len(rows) - len(kept)
+        len(kept), ordered(counts), ordered(binding), ordered(expected), len(items) - len(kept)
     )
 
 
@@ -145,7 +168,7 @@ def group(rows: Sequence[Row], by: str, ledger: Ledger) -> list[tuple[str, list[
     """Rows grouped by a key, groups in a stable order, rows in their given order."""
     groups: dict[str, list[Row]] = {}
     for row in rows:
-        for label in _labels(row, by, ledger):
+        for label in labels(row.pledge, by, ledger):
             groups.setdefault(label, []).append(row)
     return sorted(groups.items(), key=lambda kv: kv[0])
 
@@ -168,15 +191,16 @@ def report(rows: Sequence[Row], by: str, ledger: Ledger, as_of: str) -> dict[str
     }
 
 
-def _labels(row: Row, by: str, ledger: Ledger) -> list[str]:
-    pledge = row.pledge
+def labels(pledge: Pledge, by: str, ledger: Ledger) -> list[str]:
+    """The titles of the groups a pledge falls in, grouped by `by` (`GROUPINGS`);
+    `ledger` holds the jurisdictions registry."""
     if by == "source":
         source = pledge.source
         if source is None:
             return ["(no source)"]
         return [f"{source.title_en or source.id} [{source.id}]"]
     if by == "tag":
-        return list(pledge.tags) or ["(untagged)"]
+        return list(pledge.tags) or [UNTAGGED]
     if by == "year":
         return [str(pledge.deadline.end.year) if pledge.deadline else "(no deadline)"]
     jid = pledge.jurisdiction or "(no jurisdiction)"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import groupby
 
 from pledges.judge.query import Row
 from pledges.judge.scoreboard import (
@@ -19,7 +20,7 @@ from pledges.judge.status import NO_VERDICT, VERDICTS
 from pledges.model.ledger import Ledger
 from pledges.present.escape.terminal import text as clean
 from pledges.present.layout import Line, Painter, Screen, cell, wrap
-from pledges.present.tables import GAP, plan, row_cells, table
+from pledges.present.tables import GAP, Cells, Widths, cell_widths, plan_widths, row_cells, table
 from pledges.present.terminal import STYLES
 
 
@@ -100,8 +101,32 @@ def status_report(
     quote: bool = False,
 ) -> Iterator[str]:
     """`pledges status`: the scoreboard, then a table per group, laid out once for all."""
+    items = {id(row): row_cells(row) for row in rows}
+    measured = Widths()
+    for item in items.values():
+        measured.add(cell_widths(item))
+    groups = group(rows, by, ledger)
+    boards = [(title, scoreboard(members)) for title, members in groups]
+    cells = ((title, items[id(row)]) for title, members in groups for row in members)
+    return status_lines(
+        scoreboard(rows), boards, cells, as_of, measured, screen, wide=wide, quote=quote
+    )
+
+
+def status_lines(
+    board: Scoreboard,
+    groups: Sequence[tuple[str, Scoreboard]],
+    cells: Iterable[tuple[str, Cells]],
+    as_of: str,
+    measured: Widths,
+    screen: Screen,
+    *,
+    wide: bool = False,
+    quote: bool = False,
+) -> Iterator[str]:
+    """The status report from its scoreboards, the groups' titles and scoreboards in
+    order, and the cells of each group's pledges (title, cells) in that order."""
     painter = Painter(screen)
-    board = scoreboard(rows)
 
     def paragraph(text: str, style: str = "") -> Iterator[str]:
         if not screen.terminal:
@@ -112,17 +137,17 @@ def status_report(
 
     restating = f" (and {board.restatements} restating another)" if board.restatements else ""
     yield from paragraph(f"Pledges as of {as_of}: {board.total}{restating}", "bold")
-    if not rows:
+    if not board.total + board.restatements:
         yield from paragraph("No pledge matches.")
         return
     yield from paragraph(headline(board))
     yield ""
     for line in scoreboard_lines(board):
         yield painter.line(line)
-    items = {id(row): row_cells(row) for row in rows}
-    layout = plan(list(items.values()), screen, wide=wide, quote=quote)
-    for title, members in group(rows, by, ledger):
+    layout = plan_widths(measured, screen, wide=wide, quote=quote)
+    members = groupby(cells, key=lambda item: item[0])
+    for (title, counted), (_, found) in zip(groups, members, strict=True):
         yield ""
         yield from paragraph(clean(title), "bold")
-        yield from paragraph(summary(scoreboard(members)))
-        yield from table([items[id(row)] for row in members], layout)
+        yield from paragraph(summary(counted))
+        yield from table((item for _, item in found), layout)

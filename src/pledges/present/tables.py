@@ -9,7 +9,8 @@ is one line of tab-separated fields, nothing truncated, in a fixed order.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from pledges.judge.detail import figure_words, progress_words, target_words
@@ -89,14 +90,60 @@ def _fixed_width(widths: dict[str, int]) -> int:
     return sum(widths.values()) + GAP * (len(widths) - 1)
 
 
+@dataclass
+class Widths:
+    """The display widths a table's layout is decided from, gathered row by row: how
+    many rows have each id width, and the widest text of each fixed column."""
+
+    ids: Counter[int] = field(default_factory=Counter)
+    texts: dict[str, int] = field(
+        default_factory=lambda: {name: cells(HEADERS[name]) for name in FIXED}
+    )
+    percent: int = 4
+
+    def add(self, widths: Sequence[int]) -> None:
+        """One row's widths, as `cell_widths` gives them."""
+        self.ids[widths[0]] += 1
+        texts = self.texts
+        for name, width in zip(FIXED, widths[1:], strict=True):
+            texts[name] = max(texts[name], width)
+        self.percent = max(self.percent, widths[2])
+
+    def nth_id(self, n: int) -> int:
+        """The n-th smallest id width (from 0); 0 without rows."""
+        seen = 0
+        for width in sorted(self.ids):
+            seen += self.ids[width]
+            if seen > n:
+                return width
+        return 0
+
+    @property
+    def rows(self) -> int:
+        return sum(self.ids.values())
+
+
+def cell_widths(item: Cells) -> tuple[int, ...]:
+    """The display widths of a row's id and fixed columns (`FIXED`), in that order."""
+    return (cells(item.id), *(cells(item.text(name)) for name in FIXED))
+
+
 def plan(rows: Sequence[Cells], screen: Screen, *, wide: bool = False, quote: bool = False) -> Plan:
     """Decide the layout of a table of these rows on this screen."""
+    measured = Widths()
+    for row in rows:
+        measured.add(cell_widths(row))
+    return plan_widths(measured, screen, wide=wide, quote=quote)
+
+
+def plan_widths(
+    measured: Widths, screen: Screen, *, wide: bool = False, quote: bool = False
+) -> Plan:
+    """Decide the layout of a table from its rows' widths, once for every row."""
     width = screen.width
-    id_width = max([cells(HEADERS["id"]), *(cells(r.id) for r in rows)])
-    widths = {
-        name: max([cells(HEADERS[name]), *(cells(r.text(name)) for r in rows)]) for name in FIXED
-    }
-    percent = max([4, *(cells(r.text("progress")) for r in rows)])
+    id_width = max([cells(HEADERS["id"]), *measured.ids])
+    widths = dict(measured.texts)
+    percent = measured.percent
     widths["progress"] = max(widths["progress"], BAR + 1 + percent)
     fixed = _fixed_width(widths)
     if width - id_width - GAP - fixed - GAP >= ONE_LINE_TITLE:
@@ -105,8 +152,7 @@ def plan(rows: Sequence[Cells], screen: Screen, *, wide: bool = False, quote: bo
     if not bars:
         widths["progress"] = percent
     # Titles align after the ids of most rows; the longest ids push their own title on.
-    ids = sorted(cells(r.id) for r in rows) or [0]
-    usual = ids[(len(ids) - 1) * ALIGNED // 100]
+    usual = measured.nth_id((max(measured.rows, 1) - 1) * ALIGNED // 100)
     id_column = min(usual, max(cells(HEADERS["id"]), width - GAP - MIN_TITLE))
     return Plan(screen, True, max(id_column, cells(HEADERS["id"])), widths, bars, wide, quote)
 
@@ -212,7 +258,7 @@ def piped_line(item: Cells, *, quote: bool = False) -> str:
     return "\t".join(fields)
 
 
-def table(items: Sequence[Cells], layout: Plan, *, with_header: bool = True) -> Iterator[str]:
+def table(items: Iterable[Cells], layout: Plan, *, with_header: bool = True) -> Iterator[str]:
     """A table's lines, painted for the screen: rows as plain tab-separated lines when
     the screen is not a terminal."""
     if not layout.screen.terminal:
@@ -233,8 +279,23 @@ def list_report(
 ) -> Iterator[str]:
     """`pledges list` as a table."""
     items = [row_cells(row) for row in rows]
-    layout = plan(items, screen, wide=wide, quote=quote)
-    if not items and screen.terminal:
+    measured = Widths()
+    for item in items:
+        measured.add(cell_widths(item))
+    return list_lines(items, measured, screen, wide=wide, quote=quote)
+
+
+def list_lines(
+    items: Iterable[Cells],
+    measured: Widths,
+    screen: Screen,
+    *,
+    wide: bool = False,
+    quote: bool = False,
+) -> Iterator[str]:
+    """`pledges list` as a table of these rows, laid out once from their widths."""
+    layout = plan_widths(measured, screen, wide=wide, quote=quote)
+    if not measured.rows and screen.terminal:
         yield Painter(screen).line([("no pledges match", "dim")])
         return
     yield from table(items, layout)

@@ -122,28 +122,49 @@ def rows_as(rows: Sequence[Row], fmt: str) -> str:
     records = [record(row) for row in rows]
     if fmt == "json":
         return json_out.dumps(records)
-    columns = [
-        "id",
-        "status",
-        "deadline",
-        "jurisdiction",
-        "source",
-        "latest",
-        "target_value",
-        "progress",
-        "title",
-    ]
-    flat = [{c: _flat(r[c]) for c in columns} for r in records]
+    return "\n".join(record_lines(records, fmt))
+
+
+# the columns of `list` in CSV and Markdown
+_FLAT_COLUMNS = (
+    "id",
+    "status",
+    "deadline",
+    "jurisdiction",
+    "source",
+    "latest",
+    "target_value",
+    "progress",
+    "title",
+)
+
+
+def record_lines(records: Iterable[dict[str, Any]], fmt: str) -> Iterator[str]:
+    """`list` records in CSV or Markdown, a line at a time (a CSV row whose text holds a
+    line break is one item)."""
+    columns = list(_FLAT_COLUMNS)
     if fmt == "csv":
-        flat = [{c: csv_out.cell(item[c]) for c in columns} for item in flat]
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(flat)
-        return buffer.getvalue().rstrip("\n")
-    lines = [markdown.row(columns), "|" + "---|" * len(columns)]
-    lines += [markdown.row(markdown.text(item[c]) for c in columns) for item in flat]
-    return "\n".join(lines)
+        for item in records:
+            writer.writerow({c: csv_out.cell(_flat(item[c])) for c in columns})
+            yield from _drain(buffer)
+        yield from _drain(buffer)
+        return
+    yield markdown.row(columns)
+    yield "|" + "---|" * len(columns)
+    for item in records:
+        yield markdown.row(markdown.text(_flat(item[c])) for c in columns)
+
+
+def _drain(buffer: io.StringIO) -> Iterator[str]:
+    """What the CSV writer wrote since the last call, without its last line break."""
+    text = buffer.getvalue()
+    if text:
+        buffer.seek(0)
+        buffer.truncate()
+        yield text[:-1] if text.endswith("\n") else text
 
 
 # Stands for the file name in a rendered record: NUL cannot occur in ledger text.
@@ -162,15 +183,6 @@ def list_item(record: dict[str, Any]) -> tuple[str, str]:
     if not mark:
         raise ValueError("a list record without its file")
     return head, tail
-
-
-def json_items(items: Iterable[tuple[str, str, str]]) -> Iterator[str]:
-    """The text of `list --format json` from (file name, head, tail) items, in pieces."""
-    first = True
-    for name, head, tail in items:
-        yield ("[\n" if first else ",\n") + head + json_out.dumps(name) + tail
-        first = False
-    yield "[]" if first else "\n]"
 
 
 def _flat(value: Any) -> str:

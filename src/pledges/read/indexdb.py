@@ -20,7 +20,7 @@ from pathlib import Path
 from pledges import __version__
 
 # bump when the tables or what they hold change
-FORMAT = 1
+FORMAT = 2
 # how long a command waits for another one's write before reading without the index
 BUSY_SECONDS = 30.0
 
@@ -74,8 +74,12 @@ CREATE TABLE evalsets(
     PRIMARY KEY(file, env, as_of)) WITHOUT ROWID;
 CREATE TABLE evals(
     file TEXT NOT NULL, idx INTEGER NOT NULL, env TEXT NOT NULL, as_of TEXT NOT NULL,
-    status TEXT NOT NULL, rank INTEGER NOT NULL, progress REAL,
-    head TEXT NOT NULL, tail TEXT NOT NULL);
+    status TEXT NOT NULL, rank INTEGER NOT NULL, progress REAL, same_as TEXT,
+    by_jurisdiction TEXT NOT NULL, by_source TEXT NOT NULL, by_year TEXT NOT NULL,
+    head TEXT NOT NULL, tail TEXT NOT NULL, due TEXT NOT NULL, figure TEXT NOT NULL,
+    target TEXT NOT NULL, w_id INTEGER NOT NULL, w_status INTEGER NOT NULL,
+    w_progress INTEGER NOT NULL, w_due INTEGER NOT NULL, w_figure INTEGER NOT NULL,
+    w_target INTEGER NOT NULL);
 CREATE UNIQUE INDEX evals_key ON evals(env, as_of, file, idx);
 CREATE INDEX evals_file ON evals(file);
 CREATE TABLE deps(
