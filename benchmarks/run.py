@@ -67,6 +67,8 @@ TARGETS: dict[tuple[str, int], tuple[float | None, float | None]] = {
     ("site", 10_000): (60.0, None),
 }
 COLD_RATIO_TARGET = 15.0  # cold lint at 10k: at least this many times check-jsonschema's speed
+TABLE_RATIO_TARGET = 1.3  # list and status tables from 10k on: at most this times list's JSON
+TABLES = ("list-table", "status")
 
 ROWS = (
     "check-jsonschema",
@@ -75,7 +77,9 @@ ROWS = (
     "lint",
     "lint-edit",
     "list-json",
+    "list-table",
     "status",
+    "status-json",
     "show",
     "diff",
     "site",
@@ -87,7 +91,9 @@ LABELS = {
     "lint": "`lint`, warm",
     "lint-edit": "`lint` after editing one file",
     "list-json": "`list --format json`, warm",
+    "list-table": "`list` (table, piped), warm",
     "status": "`status`, warm",
+    "status-json": "`status --format json`, warm",
     "show": "`show ONE-ID`, warm",
     "diff": "`diff` of a one-file change",
     "site": "`site`, warm (every page written)",
@@ -270,10 +276,12 @@ def benchmark_size(
     simple = {
         "lint": ["lint"],
         "list-json": ["list", "--format", "json"],
+        "list-table": ["list"],
         "status": ["status"],
+        "status-json": ["status", "--format", "json"],
         "show": ["show", first_id(ledger)],
     }
-    for row in ("lint", "lint-edit", "list-json", "status", "show"):
+    for row in ("lint", "lint-edit", "list-json", "list-table", "status", "status-json", "show"):
         if not wanted(row):
             continue
         if row == "lint-edit":
@@ -317,6 +325,14 @@ def _target(row: str, size: int, timing: Timing, found: dict[str, Timing]) -> tu
         ratio = found["check-jsonschema"].median / timing.median
         return f">= {COLD_RATIO_TARGET:.0f}x check-jsonschema", yes(ratio >= COLD_RATIO_TARGET)
     seconds, megabytes = TARGETS.get((row, size), (None, None))
+    if row in TABLES and size >= 10_000 and "list-json" in found:
+        ratio = timing.median / found["list-json"].median
+        text = f"<= {TABLE_RATIO_TARGET:g}x list-json"
+        met = ratio <= TABLE_RATIO_TARGET
+        if seconds is not None:
+            text += f", <= {seconds:g} s"
+            met = met and timing.median <= seconds
+        return text, yes(met)
     if seconds is None:
         return "-", "-"
     text = f"<= {seconds:g} s" + (f", <= {megabytes:g} MB" if megabytes else "")
@@ -347,6 +363,8 @@ def report(size: int, ledger: Path, found: dict[str, Timing]) -> str:
             ratio = "1.0x"
         elif row == "lint-no-cache" and reference is not None:
             ratio = f"{reference.median / timing.median:.1f}x faster"
+        elif row in (*TABLES, "status-json") and "list-json" in found:
+            ratio = f"{timing.median / found['list-json'].median:.2f}x list-json"
         target, met = _target(row, size, timing, found)
         odd = timing.exit_codes - {0, 1}
         note = f" (exit {', '.join(map(str, sorted(odd)))})" if odd else ""
