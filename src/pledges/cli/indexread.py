@@ -19,12 +19,10 @@ if TYPE_CHECKING:
     from datetime import date
 
     from pledges.judge.query import Filters
-    from pledges.judge.scoreboard import Scoreboard
-    from pledges.present.tables import Widths
     from pledges.read.index import LedgerIndex
     from pledges.read.loader import LoadResult
 
-# lines written to stdout at once
+# pieces of text written to stdout at once
 _CHUNK = 512
 
 
@@ -38,27 +36,26 @@ def _emit(pieces: Iterable[str]) -> None:
 
     out = LineGuard(sys.stdout)
     written = False
+    held: list[str] = []
     try:
         for piece in pieces:
-            out.write(piece)
-            written = True
+            held.append(piece)
+            if len(held) >= _CHUNK:
+                out.write("".join(held))
+                held = []
+                written = True
     except sqlite3.Error as exc:
         if not written:
             raise
         raise PrintingFailedError(str(exc)) from exc
+    out.write("".join(held))
     out.flush()
 
 
 def _lines(lines: Iterable[str]) -> Iterable[str]:
-    """Lines as text, a few hundred at a time."""
-    chunk: list[str] = []
+    """Lines as text."""
     for line in lines:
-        chunk.append(line)
-        if len(chunk) >= _CHUNK:
-            yield "\n".join(chunk) + "\n"
-            chunk = []
-    if chunk:
-        yield "\n".join(chunk) + "\n"
+        yield line + "\n"
 
 
 def _primed(index: LedgerIndex, when: date) -> bool:
@@ -91,15 +88,14 @@ def list_indexed(
 
     if not _primed(index, when):
         return None
-    items = listed(index, when, filters, sort)
+    items = listed(index, when, filters, sort, fmt)
     if fmt == "json":
         _emit(chain(json_list(items), "\n"))
     elif fmt == "table":
         where = screen()
         measured = Widths()
         if where.terminal:  # piped, rows are laid out alone
-            for found in widths(index, when, filters):
-                measured.add(found)
+            measured.merge(*widths(index, when, filters))
         _emit(_lines(list_table(items, measured, where, wide=wide, quote=quote)))
     else:
         _emit(_lines(list_records(items, fmt)))
@@ -117,40 +113,23 @@ def status_indexed(
     quote: bool = False,
 ) -> LoadResult | None:
     """Print `pledges status` (table or JSON) from the statuses stored in the index: the
-    scoreboards are counted in a first pass over narrow columns, then the groups stream."""
-    from pledges.judge.indexreport import grouped
+    scoreboards are counted in SQL, then the groups stream."""
+    from pledges.judge.indexreport import grouped, scoreboards, widths
     from pledges.present.streamed import status_json, status_table
+    from pledges.present.tables import Widths
 
     if not _primed(index, when):
         return None
-    board, groups, measured = _counted(index, when, filters, by)
-    items = grouped(index, when, filters, by)
+    board, groups = scoreboards(index, when, filters, by)
+    items = grouped(index, when, filters, by, fmt)
     as_of = when.isoformat()
     if fmt == "json":
         _emit(chain(status_json(board, groups, items, by, as_of), "\n"))
     else:
         where = screen()
+        measured = Widths()
+        if where.terminal:
+            measured.merge(*widths(index, when, filters))
         lines = status_table(board, groups, items, as_of, measured, where, wide=wide, quote=quote)
         _emit(_lines(lines))
     return _summary(index)
-
-
-def _counted(
-    index: LedgerIndex, when: date, filters: Filters, by: str
-) -> tuple[Scoreboard, list[tuple[str, Scoreboard]], Widths]:
-    """The scoreboard of the selected pledges, each group's title and scoreboard in
-    order, and the widths of the selected pledges' table cells."""
-    from pledges.judge.indexreport import tallied
-    from pledges.judge.scoreboard import Tallied, tally
-    from pledges.present.tables import Widths
-
-    pledges: dict[tuple[str, int], Tallied] = {}
-    members: dict[str, list[Tallied]] = {}
-    measured = Widths()
-    for found in tallied(index, when, filters, by):
-        members.setdefault(found.group, []).append(found.tallied)
-        if found.key not in pledges:
-            pledges[found.key] = found.tallied
-            measured.add(found.widths)
-    groups = [(title, tally(members[title])) for title in sorted(members)]
-    return tally(list(pledges.values())), groups, measured

@@ -4,20 +4,21 @@ Every pledge's status, `list --format json` record, table cells and their widths
 groups it falls in are stored per `--as-of` date by `indexquery.prime` (the status
 engine's output, rendered once). These queries filter and sort them in SQL, as
 `query.select` and `query.sort_rows` do, and hand them out one by one: a table is laid
-out from `widths` (a first pass over narrow columns) and then streamed from `listed`; the
-status report counts its scoreboards from `tallied` and then streams its groups from
-`grouped`, each group's pledges by deadline as `status` sorts them.
+out from `widths` (aggregates over the width columns) and then streamed from `listed`;
+the status report counts its scoreboards in SQL (`scoreboards`) and then streams its
+groups from `grouped`, each group's pledges by deadline as `status` sorts them.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from typing import Any, NamedTuple
 
 from pledges.judge.indexquery import ORDER, conditions, functions
 from pledges.judge.query import Filters
-from pledges.judge.scoreboard import GROUPINGS, UNTAGGED, Tallied
+from pledges.judge.scoreboard import GROUPINGS, UNTAGGED, Scoreboard, counted_board
 from pledges.read.index import LedgerIndex
 
 
@@ -31,24 +32,23 @@ class Listed(NamedTuple):
     quote: str | None
     status: str
     progress: float | None
-    due: str
+    due: str  # the cells of its table row ("" when records were asked for)
     figure: str
     target: str
-    head: str  # its `list --format json` record before the file name
+    head: str  # its `list --format json` record before the file name ("" for a table)
     tail: str  # and after it
 
 
-_LISTED = (
-    "p.file, p.id, p.title, p.quote, e.status, e.progress, e.due, e.figure, e.target, "
-    "e.head, e.tail"
-)
-_WIDTHS = "e.w_id, e.w_status, e.w_progress, e.w_due, e.w_figure, e.w_target"
+_RECORD = "e.head, e.tail"
+_CELLS = "e.due, e.figure, e.target"
 _FROM = (
     "FROM pledges p JOIN files f ON f.path = p.file "
     "JOIN evals e ON e.file = p.file AND e.idx = p.idx AND e.env = ? AND e.as_of = ? "
 )
 # the status report sorts each group's pledges by deadline
 _GROUP_SORT = "deadline"
+# ids asked about in one query
+_IDS_AT_ONCE = 500
 
 
 def _label(by: str) -> tuple[str, str]:
@@ -62,19 +62,30 @@ def _label(by: str) -> tuple[str, str]:
 
 
 def _query(
-    index: LedgerIndex, as_of: date, filters: Filters, columns: str, by: str | None, order: str
+    index: LedgerIndex,
+    as_of: date,
+    filters: Filters,
+    columns: str,
+    by: str | None = None,
+    *,
+    more: tuple[str, list[Any]] = ("", []),
+    rest: str = "",
 ) -> Iterator[tuple[Any, ...]]:
+    """SELECT (the group title or '', then) `columns` of the pledges `filters` select,
+    one row per group a pledge falls in under `by`; `more` adds a condition, `rest`
+    the GROUP BY or ORDER BY."""
     functions(index.conn)
     where, params = conditions(filters, statuses=True)
-    condition = f"WHERE {' AND '.join(where)}" if where else ""
+    if more[0]:
+        where.append(more[0])
+        params += more[1]
+    condition = f"WHERE {' AND '.join(where)} " if where else ""
     label, join, head = "''", "", [index.env(), as_of.isoformat()]
     if by is not None:
         label, join = _label(by)
         if join:
             head = [UNTAGGED, *head]
-    query = f"SELECT {label}, {columns} {_FROM}{join}{condition}"
-    if order:
-        query += f" ORDER BY {order}"
+    query = f"SELECT {label}, {columns} {_FROM}{join}{condition}{rest}"
     yield from index.conn.execute(query, [*head, *params])
 
 
@@ -82,42 +93,103 @@ def _sorted(sort: str) -> str:
     return f"{ORDER.get(sort, ORDER['id'])}, f.ord, p.idx"
 
 
-def widths(index: LedgerIndex, as_of: date, filters: Filters) -> Iterator[tuple[int, ...]]:
-    """The display widths of each listed pledge's id and fixed columns, in no order."""
-    for _, *found in _query(index, as_of, filters, _WIDTHS, None, ""):
-        yield tuple(found)
+def widths(
+    index: LedgerIndex, as_of: date, filters: Filters
+) -> tuple[dict[int, int], tuple[int, ...]]:
+    """How many selected pledges have each id width, and the widest status, progress,
+    due, figure and target cells among them (0 without any)."""
+    ids = {
+        width: count
+        for _, width, count in _query(
+            index, as_of, filters, "e.w_id, count(*)", rest="GROUP BY e.w_id"
+        )
+    }
+    columns = "max(e.w_status), max(e.w_progress), max(e.w_due), max(e.w_figure), max(e.w_target)"
+    _, *widest = next(_query(index, as_of, filters, columns))
+    return ids, tuple(width or 0 for width in widest)
 
 
-def listed(index: LedgerIndex, as_of: date, filters: Filters, sort: str) -> Iterator[Listed]:
-    """The pledges `filters` select, sorted by `sort` (`query.SORT_KEYS`)."""
+def _listed(
+    index: LedgerIndex, as_of: date, filters: Filters, by: str | None, order: str, fmt: str
+) -> Iterator[Listed]:
     names = {s.rel: s.name for s in index.files}
-    for label, file, *rest in _query(index, as_of, filters, _LISTED, None, _sorted(sort)):
+    record = fmt != "table"
+    columns = (
+        "p.file, p.id, p.title, p.quote, e.status, e.progress, "
+        + ("'', '', ''" if record else _CELLS)
+        + ", "
+        + (_RECORD if record else "'', ''")
+    )
+    for label, file, *rest in _query(index, as_of, filters, columns, by, rest=order):
         yield Listed(label, names[file], *rest)
 
 
-class Counted(NamedTuple):
-    """One pledge in one group, as a scoreboard counts it and a table measures it."""
-
-    group: str
-    key: tuple[str, int]  # (file, idx): a pledge listed under several groups is one pledge
-    tallied: Tallied
-    widths: tuple[int, ...]
-
-
-def tallied(index: LedgerIndex, as_of: date, filters: Filters, by: str) -> Iterator[Counted]:
-    """Each selected pledge once per group it falls in under `by`, in no order."""
-    columns = f"p.file, p.idx, p.id, e.same_as, e.status, p.binding, {_WIDTHS}"
-    for label, file, idx, pid, same_as, status, binding, *found in _query(
-        index, as_of, filters, columns, by, ""
-    ):
-        item = Tallied(pid, same_as, status, bool(binding))
-        yield Counted(label, (file, idx), item, tuple(found))
+def listed(
+    index: LedgerIndex, as_of: date, filters: Filters, sort: str, fmt: str = "json"
+) -> Iterator[Listed]:
+    """The pledges `filters` select, sorted by `sort` (`query.SORT_KEYS`): their table
+    cells for `fmt` "table", else their records."""
+    return _listed(index, as_of, filters, None, f"ORDER BY {_sorted(sort)}", fmt)
 
 
-def grouped(index: LedgerIndex, as_of: date, filters: Filters, by: str) -> Iterator[Listed]:
+def grouped(
+    index: LedgerIndex, as_of: date, filters: Filters, by: str, fmt: str = "json"
+) -> Iterator[Listed]:
     """Each selected pledge once per group it falls in under `by`: groups in the order of
     their titles, the pledges of a group by deadline."""
-    names = {s.rel: s.name for s in index.files}
-    order = f"1, {_sorted(_GROUP_SORT)}"
-    for label, file, *rest in _query(index, as_of, filters, _LISTED, by, order):
-        yield Listed(label, names[file], *rest)
+    order = f"ORDER BY 1, {_sorted(_GROUP_SORT)}"
+    return _listed(index, as_of, filters, by, order, fmt)
+
+
+def scoreboards(
+    index: LedgerIndex, as_of: date, filters: Filters, by: str
+) -> tuple[Scoreboard, list[tuple[str, Scoreboard]]]:
+    """The scoreboard of the selected pledges, then each group's title and scoreboard in
+    the order of the titles, as `scoreboard.report` counts them: counted in SQL, less the
+    restatements of a pledge in the same group (or selection)."""
+    whole = _boards(index, as_of, filters, None)
+    groups = _boards(index, as_of, filters, by)
+    return whole.get("", counted_board({}, 0)), sorted(groups.items())
+
+
+def _boards(
+    index: LedgerIndex, as_of: date, filters: Filters, by: str | None
+) -> dict[str, Scoreboard]:
+    kept: dict[str, Counter[tuple[str, bool]]] = {}
+    columns = "e.status, p.binding, count(*)"
+    for label, status, binding, count in _query(
+        index, as_of, filters, columns, by, rest="GROUP BY 1, e.status, p.binding"
+    ):
+        kept.setdefault(label, Counter())[(status, bool(binding))] += count
+    restated = Counter[str]()
+    restating = list(
+        _query(
+            index,
+            as_of,
+            filters,
+            "e.same_as, e.status, p.binding",
+            by,
+            more=("e.same_as IS NOT NULL", []),
+        )
+    )
+    if restating:
+        present = _present(index, as_of, filters, by, {row[1] for row in restating})
+        for label, same_as, status, binding in restating:
+            if (label, same_as) in present:
+                kept[label][(status, bool(binding))] -= 1
+                restated[label] += 1
+    return {label: counted_board(counts, restated[label]) for label, counts in kept.items()}
+
+
+def _present(
+    index: LedgerIndex, as_of: date, filters: Filters, by: str | None, ids: set[str]
+) -> set[tuple[str, str]]:
+    """(group title, id) of the selected pledges whose id is one of `ids`."""
+    found: set[tuple[str, str]] = set()
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), _IDS_AT_ONCE):
+        chunk = wanted[start : start + _IDS_AT_ONCE]
+        condition = f"p.id IN ({', '.join('?' * len(chunk))})"
+        for label, pid in _query(index, as_of, filters, "p.id", by, more=(condition, chunk)):
+            found.add((label, pid))
+    return found

@@ -150,17 +150,28 @@ def scoreboard(rows: Sequence[Row]) -> Scoreboard:
 def tally(items: Sequence[Tallied]) -> Scoreboard:
     """The scoreboard of these pledges; restatements of a pledge among them count once."""
     ids = {item.id for item in items}
-    kept = [item for item in items if item.same_as not in ids]
-    counts = Counter(item.status for item in kept)
-    binding = Counter(item.status for item in kept if item.binding)
-    expected = Counter(item.status for item in kept if not item.binding)
+    kept = Counter((item.status, item.binding) for item in items if item.same_as not in ids)
+    return counted_board(kept, len(items) - kept.total())
+
+
+def counted_board(kept: Mapping[tuple[str, bool], int], restatements: int) -> Scoreboard:
+    """The scoreboard from how many pledges have each (status, binding), restatements
+    left out, and how many restatements there were."""
+    counts: Counter[str] = Counter()
+    binding: Counter[str] = Counter()
+    expected: Counter[str] = Counter()
+    for (status, bound), number in kept.items():
+        if not number:
+            continue
+        counts[status] += number
+        (binding if bound else expected)[status] += number
     order = {s: i for i, s in enumerate(STATUSES)}
 
     def ordered(counter: Counter[str]) -> dict[str, int]:
         return dict(sorted(counter.items(), key=lambda kv: order.get(kv[0], 99)))
 
     return Scoreboard(
-        len(kept), ordered(counts), ordered(binding), ordered(expected), len(items) - len(kept)
+        sum(counts.values()), ordered(counts), ordered(binding), ordered(expected), restatements
     )
 
 

@@ -10,7 +10,7 @@ is one line of tab-separated fields, nothing truncated, in a fixed order.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from pledges.judge.detail import figure_words, progress_words, target_words
@@ -108,6 +108,14 @@ class Widths:
         for name, width in zip(FIXED, widths[1:], strict=True):
             texts[name] = max(texts[name], width)
         self.percent = max(self.percent, widths[2])
+
+    def merge(self, ids: Mapping[int, int], widest: Sequence[int]) -> None:
+        """Widths gathered elsewhere: how many rows have each id width, and the widest
+        text of each fixed column (`FIXED`; 0 without rows)."""
+        self.ids.update(ids)
+        for name, width in zip(FIXED, widest, strict=True):
+            self.texts[name] = max(self.texts[name], width)
+        self.percent = max(self.percent, widest[1])
 
     def nth_id(self, n: int) -> int:
         """The n-th smallest id width (from 0); 0 without rows."""
