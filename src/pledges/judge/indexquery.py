@@ -25,22 +25,24 @@ from pledges.model.registries import within
 from pledges.read.index import FileState, LedgerIndex
 from pledges.read.indexwrite import forget, store_deps
 
-# A pledge rendered for output by the caller, one value per column of `RENDERED`: its
-# `list --format json` record split around the file name (which depends on where the
-# command runs), then the cells of its table row and their display widths.
+# A pledge rendered for output by the caller, one value per column of `RENDERED`: the
+# display widths of its table row's id and fixed columns, the cells of that row that are
+# not in `pledges`, and its `list --format json` record split around the file name
+# (which depends on where the command runs). The long texts come last: a query that
+# reads only the columns before them does not read their pages.
 Render = Callable[[Row], tuple[Any, ...]]
 RENDERED = (
-    "head",
-    "tail",
-    "due",
-    "figure",
-    "target",
     "w_id",
     "w_status",
     "w_progress",
     "w_due",
     "w_figure",
     "w_target",
+    "due",
+    "figure",
+    "target",
+    "head",
+    "tail",
 )
 # what the status report groups by, stored per pledge (tags come from the `tags` table)
 GROUPED = ("jurisdiction", "source", "year")
@@ -152,8 +154,8 @@ def _judge_file(
             row = Row(pledge, evaluation)
             rank = STATUSES.index(evaluation.status)
             groups = [labels(pledge, by, ledger.registry)[0] for by in GROUPED]
-            stored = (evaluation.status, rank, progress, pledge.same_as, *groups)
-            found.append((pledge.path[1], *stored, *render(row)))
+            judged = (evaluation.status, rank, progress, int(pledge.binding), pledge.same_as)
+            found.append((pledge.path[1], *judged, *groups, *render(row)))
     finally:
         ledger.unpin(state)
     return state, found, tracker
@@ -167,6 +169,7 @@ _COLUMNS = (
     "status",
     "rank",
     "progress",
+    "binding",
     "same_as",
     *(f"by_{by}" for by in GROUPED),
     *RENDERED,

@@ -41,10 +41,6 @@ class Listed(NamedTuple):
 
 _RECORD = "e.head, e.tail"
 _CELLS = "e.due, e.figure, e.target"
-_FROM = (
-    "FROM pledges p JOIN files f ON f.path = p.file "
-    "JOIN evals e ON e.file = p.file AND e.idx = p.idx AND e.env = ? AND e.as_of = ? "
-)
 # the status report sorts each group's pledges by deadline
 _GROUP_SORT = "deadline"
 # ids asked about in one query
@@ -56,7 +52,7 @@ def _label(by: str) -> tuple[str, str]:
     if by not in GROUPINGS:
         by = GROUPINGS[0]
     if by == "tag":
-        join = "LEFT JOIN tags t ON t.file = p.file AND t.idx = p.idx "
+        join = "LEFT JOIN tags t ON t.file = e.file AND t.idx = e.idx "
         return "coalesce(t.tag, ?)", join
     return f"e.by_{by}", ""
 
@@ -70,23 +66,34 @@ def _query(
     *,
     more: tuple[str, list[Any]] = ("", []),
     rest: str = "",
+    pledges: bool = False,
 ) -> Iterator[tuple[Any, ...]]:
-    """SELECT (the group title or '', then) `columns` of the pledges `filters` select,
-    one row per group a pledge falls in under `by`; `more` adds a condition, `rest`
-    the GROUP BY or ORDER BY."""
+    """SELECT (the group title or '', then) `columns` of the stored pledges `filters`
+    select, one row per group a pledge falls in under `by`: `evals e`, with `pledges p`
+    and `files f` joined when `pledges` (or a filter) asks for them. `more` adds a
+    condition, `rest` the GROUP BY or ORDER BY."""
     functions(index.conn)
     where, params = conditions(filters, statuses=True)
+    pledges = pledges or bool(conditions(filters, statuses=False)[0])
     if more[0]:
         where.append(more[0])
         params += more[1]
-    condition = f"WHERE {' AND '.join(where)} " if where else ""
-    label, join, head = "''", "", [index.env(), as_of.isoformat()]
+    label, join, head = "''", "", []
     if by is not None:
         label, join = _label(by)
         if join:
-            head = [UNTAGGED, *head]
-    query = f"SELECT {label}, {columns} {_FROM}{join}{condition}{rest}"
-    yield from index.conn.execute(query, [*head, *params])
+            head = [UNTAGGED]
+    if pledges:
+        join = (
+            "JOIN pledges p ON p.file = e.file AND p.idx = e.idx "
+            "JOIN files f ON f.path = e.file " + join
+        )
+    condition = "".join(f"AND {c} " for c in where)
+    query = (
+        f"SELECT {label}, {columns} FROM evals e {join}"
+        f"WHERE e.env = ? AND e.as_of = ? {condition}{rest}"
+    )
+    yield from index.conn.execute(query, [*head, index.env(), as_of.isoformat(), *params])
 
 
 def _sorted(sort: str) -> str:
@@ -120,7 +127,7 @@ def _listed(
         + ", "
         + (_RECORD if record else "'', ''")
     )
-    for label, file, *rest in _query(index, as_of, filters, columns, by, rest=order):
+    for label, file, *rest in _query(index, as_of, filters, columns, by, rest=order, pledges=True):
         yield Listed(label, names[file], *rest)
 
 
@@ -156,28 +163,21 @@ def _boards(
     index: LedgerIndex, as_of: date, filters: Filters, by: str | None
 ) -> dict[str, Scoreboard]:
     kept: dict[str, Counter[tuple[str, bool]]] = {}
-    columns = "e.status, p.binding, count(*)"
-    for label, status, binding, count in _query(
-        index, as_of, filters, columns, by, rest="GROUP BY 1, e.status, p.binding"
+    restating: list[tuple[str, str, str, bool, int]] = []
+    columns = "e.status, e.binding, e.same_as, count(*)"
+    for label, status, binding, same_as, count in _query(
+        index, as_of, filters, columns, by, rest="GROUP BY 1, 2, 3, 4"
     ):
         kept.setdefault(label, Counter())[(status, bool(binding))] += count
+        if same_as is not None:
+            restating.append((label, same_as, status, bool(binding), count))
     restated = Counter[str]()
-    restating = list(
-        _query(
-            index,
-            as_of,
-            filters,
-            "e.same_as, e.status, p.binding",
-            by,
-            more=("e.same_as IS NOT NULL", []),
-        )
-    )
     if restating:
         present = _present(index, as_of, filters, by, {row[1] for row in restating})
-        for label, same_as, status, binding in restating:
+        for label, same_as, status, binding, count in restating:
             if (label, same_as) in present:
-                kept[label][(status, bool(binding))] -= 1
-                restated[label] += 1
+                kept[label][(status, binding)] -= count
+                restated[label] += count
     return {label: counted_board(counts, restated[label]) for label, counts in kept.items()}
 
 
@@ -190,6 +190,8 @@ def _present(
     for start in range(0, len(wanted), _IDS_AT_ONCE):
         chunk = wanted[start : start + _IDS_AT_ONCE]
         condition = f"p.id IN ({', '.join('?' * len(chunk))})"
-        for label, pid in _query(index, as_of, filters, "p.id", by, more=(condition, chunk)):
+        for label, pid in _query(
+            index, as_of, filters, "p.id", by, more=(condition, chunk), pledges=True
+        ):
             found.add((label, pid))
     return found

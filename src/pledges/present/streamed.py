@@ -30,7 +30,7 @@ def stored(row: Row) -> tuple[Any, ...]:
     `judge.indexquery.RENDERED`."""
     head, tail = list_item(record(row))
     item = row_cells(row)
-    return (head, tail, item.due, item.figure, item.target, *cell_widths(item))
+    return (*cell_widths(item), item.due, item.figure, item.target, head, tail)
 
 
 def cells_of(item: Listed) -> Cells:

@@ -74,12 +74,12 @@ CREATE TABLE evalsets(
     PRIMARY KEY(file, env, as_of)) WITHOUT ROWID;
 CREATE TABLE evals(
     file TEXT NOT NULL, idx INTEGER NOT NULL, env TEXT NOT NULL, as_of TEXT NOT NULL,
-    status TEXT NOT NULL, rank INTEGER NOT NULL, progress REAL, same_as TEXT,
-    by_jurisdiction TEXT NOT NULL, by_source TEXT NOT NULL, by_year TEXT NOT NULL,
-    head TEXT NOT NULL, tail TEXT NOT NULL, due TEXT NOT NULL, figure TEXT NOT NULL,
-    target TEXT NOT NULL, w_id INTEGER NOT NULL, w_status INTEGER NOT NULL,
+    status TEXT NOT NULL, rank INTEGER NOT NULL, progress REAL, binding INTEGER NOT NULL,
+    same_as TEXT, by_jurisdiction TEXT NOT NULL, by_source TEXT NOT NULL,
+    by_year TEXT NOT NULL, w_id INTEGER NOT NULL, w_status INTEGER NOT NULL,
     w_progress INTEGER NOT NULL, w_due INTEGER NOT NULL, w_figure INTEGER NOT NULL,
-    w_target INTEGER NOT NULL);
+    w_target INTEGER NOT NULL, due TEXT NOT NULL, figure TEXT NOT NULL,
+    target TEXT NOT NULL, head TEXT NOT NULL, tail TEXT NOT NULL);
 CREATE UNIQUE INDEX evals_key ON evals(env, as_of, file, idx);
 CREATE INDEX evals_file ON evals(file);
 CREATE TABLE deps(
