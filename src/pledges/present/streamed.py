@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from itertools import groupby
 from typing import Any
 
@@ -47,10 +48,16 @@ def cells_of(item: Listed) -> Cells:
     )
 
 
+@lru_cache(maxsize=4096)
+def _quoted(name: str) -> str:
+    """A file name as a JSON string (the same for every pledge of the file)."""
+    return json_out.dumps(name)
+
+
 def record_text(item: Listed, depth: int = 1) -> str:
     """The pledge's `list --format json` record as it appears `depth` levels down in a
     JSON document indented by two spaces (1: an item of a top-level list)."""
-    text = item.head + json_out.dumps(item.file) + item.tail
+    text = item.head + _quoted(item.file) + item.tail
     if depth == 1:
         return text
     pad = "  " * (depth - 1)  # JSON text holds no raw line break but those of its layout
