@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from itertools import chain
 from typing import TYPE_CHECKING
 
-from pledges.cli.common import screen
+from pledges.cli.common import reporter, screen
 from pledges.cli.indexing import PrintingFailedError
 
 if TYPE_CHECKING:
@@ -59,10 +59,13 @@ def _lines(lines: Iterable[str]) -> Iterable[str]:
 
 
 def _primed(index: LedgerIndex, when: date) -> bool:
+    """The statuses of `when` stored, with a progress bar on a terminal's stderr while
+    pledges are judged (closed before anything is printed)."""
     from pledges.judge.indexquery import prime
     from pledges.present.streamed import stored
 
-    return prime(index, when, stored)
+    with reporter() as progress:
+        return prime(index, when, stored, progress.phase("judging pledges"))
 
 
 def _summary(index: LedgerIndex) -> LoadResult:

@@ -24,6 +24,7 @@ from pledges.judge.status import STATUSES, evaluate
 from pledges.model.registries import within
 from pledges.read.index import FileState, LedgerIndex
 from pledges.read.indexwrite import forget, store_deps
+from pledges.read.loader import Progress
 
 # A pledge rendered for output by the caller, one value per column of `RENDERED`: the
 # display widths of its table row's id and fixed columns, the cells of that row that are
@@ -110,8 +111,13 @@ ORDER = {
 }
 
 
-def prime(index: LedgerIndex, as_of: date, render: Render) -> bool:
-    """Store every pledge's status and rendered record for `as_of`; False if that failed."""
+def prime(
+    index: LedgerIndex, as_of: date, render: Render, progress: Progress | None = None
+) -> bool:
+    """Store every pledge's status and rendered record for `as_of`; False if that failed.
+
+    `progress(done, total)` counts the pledges of the files judged, file by file.
+    """
     env = index.env()
     when = as_of.isoformat()
     done = {
@@ -123,11 +129,21 @@ def prime(index: LedgerIndex, as_of: date, render: Render) -> bool:
     missing = [s for s in index.files if s.special is None and (s.rel, s.sha256) not in done]
     if not missing:
         return True
+    sizes: dict[str, int] = {}
+    if progress is not None:
+        sizes = dict(index.conn.execute("SELECT file, count(*) FROM pledges GROUP BY file"))
+    total = sum(sizes.get(s.rel, 0) for s in missing)
+    judged = 0
+    if progress is not None:
+        progress(judged, total)
     ledger = IndexedLedger(index)
     for start in range(0, len(missing), _BATCH_FILES):
-        batch = [
-            _judge_file(ledger, s, as_of, render) for s in missing[start : start + _BATCH_FILES]
-        ]
+        batch: list[_Judged | None] = []
+        for state in missing[start : start + _BATCH_FILES]:
+            batch.append(_judge_file(ledger, state, as_of, render))
+            judged += sizes.get(state.rel, 0)
+            if progress is not None:
+                progress(judged, total)
         if any(item is None for item in batch):
             return False
         if not index.write(partial(_store, batch, env, when)):
