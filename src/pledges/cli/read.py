@@ -51,7 +51,6 @@ if TYPE_CHECKING:
     from pledges.check.lint import LintReport
     from pledges.cli.showing import ShowOutput
     from pledges.read.index import LedgerIndex
-    from pledges.read.loader import LoadResult
 
 
 @app.command()
