@@ -8,6 +8,7 @@ and the registries.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Callable
@@ -390,3 +391,19 @@ def test_publishing_reads_the_same(
     assert_same(results)
     assert written[0] == written[1] == written[2]
     assert written[0] or args[0] == "sql"
+
+
+def test_a_title_holding_nul_lists_the_same(
+    ledger: Callable[..., Path],
+    run: Callable[..., Result],
+    monkeypatch: pytest.MonkeyPatch,
+    chdir_tmp: Path,
+) -> None:
+    """YAML writes NUL as "\\0": the stored record of `list --format json` keeps the title
+    and the file name apart, whatever the title holds."""
+    body = '- {id: t/nul, title: "\\0 and \\0", quote: 甲, deadline: 2024}\n'
+    ledger({"a.yaml": pledges_file(body)})
+    results = three_ways(run, monkeypatch, "list", "--format", "json", *AS_OF, "--ledger", "ledger")
+    assert_same(results)
+    (item,) = json.loads(results[0].stdout)
+    assert (item["title"], item["file"]) == ("\x00 and \x00", "ledger/a.yaml")

@@ -167,7 +167,9 @@ def _drain(buffer: io.StringIO) -> Iterator[str]:
         yield text[:-1] if text.endswith("\n") else text
 
 
-# Stands for the file name in a rendered record: NUL cannot occur in ledger text.
+# Stands for the file name in a rendered record. Ledger text can hold it too (YAML writes
+# NUL as "\0"): the record is split where the `file` key itself holds it, a key and
+# value no string value can contain, as JSON escapes every quote inside a string.
 _FILE_MARK = "\x00"
 
 
@@ -179,10 +181,11 @@ def list_item(record: dict[str, Any]) -> tuple[str, str]:
     """
     marked = dict(record, file=_FILE_MARK)
     text = json_out.dumps([marked])[2:-2]  # without the list's "[\n" and "\n]"
-    head, mark, tail = text.partition(json_out.dumps(_FILE_MARK))
+    key = json_out.dumps({"file": _FILE_MARK})[1:-1].strip()  # "file": "\u0000"
+    head, mark, tail = text.partition(key)
     if not mark:
         raise ValueError("a list record without its file")
-    return head, tail
+    return head + key.removesuffix(json_out.dumps(_FILE_MARK)), tail
 
 
 def _flat(value: Any) -> str:
