@@ -386,7 +386,7 @@ def growth(results: dict[int, dict[str, Timing]]) -> str:
     if len(sizes) < 2:
         return ""
     steps = list(itertools.pairwise(sizes))
-    header = " | ".join(f"{b // a}x pledges: time x (CPU x)" for a, b in steps)
+    header = " | ".join(f"{a:,} → {b:,} pledges: time x (CPU x)" for a, b in steps)
     lines = [
         "### Growth with the ledger (linear: the same factor as the pledges)",
         "",

@@ -20,11 +20,7 @@ from functools import partial
 from typing import Any
 
 from pledges.check.lint import LintReport
-from pledges.check.rules import RuleContext, duplicates, local_checks
-from pledges.check.rules import registry as registry_rules
-from pledges.check.rules.ids import IdEntry, duplicate_ids, duplicate_sources
 from pledges.judge.indexed import IndexedLedger, Tracker
-from pledges.judge.status import Context
 from pledges.model.diagnostics import Diagnostic, Severity, sort_diagnostics
 from pledges.model.ledger import Ledger, LedgerFile
 from pledges.read.index import (
@@ -36,22 +32,6 @@ from pledges.read.index import (
 )
 from pledges.read.indexfile import diagnostic_row
 from pledges.read.indexwrite import forget, store_deps
-
-
-class _DateRecorded(RuleContext):
-    """A rule context that notes whether a rule read `as_of`."""
-
-    as_of_read = False
-    _when: date
-
-    @property
-    def as_of(self) -> date:
-        self.as_of_read = True
-        return self._when
-
-    @as_of.setter
-    def as_of(self, value: date) -> None:
-        self._when = value
 
 
 @dataclass
@@ -101,10 +81,11 @@ def lint_indexed(index: LedgerIndex, as_of: date, selected: set[str] | None) -> 
     alike = None if stored_whole is not None else _duplicates(index, ledger, as_of)
     similar = stored_whole if stored_whole is not None else _flat(alike)
     found += similar
-    found += _registry_findings(ledger, as_of)
-    if computed or not cross_hit or alike is not None:
+    registry, registry_key, registry_hit = _registry_findings(index, ledger, as_of)
+    found += registry
+    if computed or not cross_hit or alike is not None or not registry_hit:
         store = partial(_store, computed, env, when, cross_key, cross, alike)
-        index.write(partial(store, (whole_key, similar)))
+        index.write(partial(store, (whole_key, similar), (registry_key, registry)))
     if selected is not None:
         found = [d for d in found if d.file in selected]
     return LintReport(sort_diagnostics(found), counts)
@@ -120,13 +101,15 @@ def _counts(text: str) -> dict[str, int]:
 
 
 def _check_file(ledger: IndexedLedger, state: FileState, as_of: date) -> _Computed:
+    from pledges.check.rules import DateRecordedContext, local_checks
+
     tracker = Tracker()
     built = ledger.pin(state)
     if built is None:
         return _Computed(state, [], {}, tracker, False)
     local = ledger.empty_ledger()
     local.files = [built]
-    ctx = _DateRecorded(
+    ctx = DateRecordedContext(
         local,
         ledger.context(tracker),
         as_of,
@@ -148,6 +131,7 @@ def _store(
     cross: list[Diagnostic],
     alike: _Groups | None,
     whole: tuple[str, list[Diagnostic]],
+    registry: tuple[str, list[Diagnostic]],
     conn: Any,
 ) -> None:
     for result in computed:
@@ -169,11 +153,11 @@ def _store(
         )
         store_deps(conn, (result.state.rel, "findings", env, as_of), result.tracker.rows())
     forget(conn, "findings", env, when)
-    kept: list[tuple[str, list[Diagnostic]]] = [(cross_key, cross), whole]
+    kept: list[tuple[str, list[Diagnostic]]] = [(cross_key, cross), whole, registry]
     if alike is not None:  # the groups of this state of the ledger replace the others
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS current(key TEXT PRIMARY KEY)")
         conn.execute("DELETE FROM current")
-        keys = [cross_key, whole[0], *alike.groups]
+        keys = [cross_key, whole[0], registry[0], *alike.groups]
         conn.executemany("INSERT OR IGNORE INTO current(key) VALUES (?)", [(k,) for k in keys])
         conn.execute("DELETE FROM results WHERE key NOT IN (SELECT key FROM current)")
         kept += [(key, alike.groups[key]) for key in alike.fresh]
@@ -216,6 +200,8 @@ def _cross_file(index: LedgerIndex) -> tuple[list[Diagnostic], str, bool]:
             return [_from_row(item) for item in decode(row[0])], key, True
         except (TypeError, ValueError) as exc:
             raise IndexUnavailableError("the index holds findings it cannot read") from exc
+    from pledges.check.rules.ids import IdEntry, duplicate_ids, duplicate_sources
+
     names = {s.rel: s.name for s in index.files}
     pledges = index.conn.execute(
         "SELECT p.file, p.idx, p.id, p.norm, p.id_line, p.id_column "
@@ -291,6 +277,9 @@ def _judge_group(
     ledger: IndexedLedger, members: list[tuple[int, str, int, str]], as_of: date
 ) -> list[Diagnostic]:
     """The duplicate rule on the pledges of one group, in ledger order."""
+    from pledges.check.rules import RuleContext, duplicates
+    from pledges.judge.status import Context
+
     files: list[LedgerFile] = []
     for _, file, idx, _ in members:
         built = ledger.ledger_file(ledger.index.by_rel[file])
@@ -315,8 +304,23 @@ def _from_row(item: list[Any]) -> Diagnostic:
     return Diagnostic(file, line, column, code, Severity(severity), message, hint, path)
 
 
-def _registry_findings(ledger: IndexedLedger, as_of: date) -> list[Diagnostic]:
-    """PL270/PL271: they read only jurisdictions.yaml and units.yaml."""
+def _registry_findings(
+    index: LedgerIndex, ledger: IndexedLedger, as_of: date
+) -> tuple[list[Diagnostic], str, bool]:
+    """PL270/PL271: they read only jurisdictions.yaml and units.yaml (and the date), so
+    they are stored under the registries' names and hashes and the date: (findings, key,
+    whether they were stored)."""
+    digest = hashlib.sha256(f"registries\0{as_of.isoformat()}\n".encode())
+    for state in index.registries:
+        digest.update(f"{state.name}\t{state.sha256}\n".encode())
+    key = digest.hexdigest()
+    stored = _stored(index, key)
+    if stored is not None:
+        return stored, key, True
+    from pledges.check.rules import RuleContext
+    from pledges.check.rules import registry as registry_rules
+    from pledges.judge.status import Context
+
     registries: Ledger = ledger.registry
     context = Context(units=registries.units, pledges={})
-    return list(registry_rules.check(RuleContext(registries, context, as_of)))
+    return list(registry_rules.check(RuleContext(registries, context, as_of))), key, False

@@ -6,13 +6,12 @@ from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
-from pledges.check.rules import run_rules
-from pledges.judge.status import Context
 from pledges.model.diagnostics import Diagnostic, Severity, sort_diagnostics
 from pledges.model.ledger import Pledge
 from pledges.read.loader import LoadResult, Progress
 
 if TYPE_CHECKING:
+    from pledges.judge.status import Context
     from pledges.read.archive import Archive
 
 
@@ -24,6 +23,8 @@ class LintReport(NamedTuple):
 
 
 def context_for(result: LoadResult) -> Context:
+    from pledges.judge.status import Context
+
     return Context(units=result.ledger.units, pledges=result.ledger.pledge_index())
 
 
@@ -36,6 +37,8 @@ def lint_report(
 ) -> LintReport:
     """All findings sorted by position, limited to the selected files when there are any.
     `archives` stands in for the archived texts on disk (default: read them)."""
+    from pledges.check.rules import run_rules
+
     counts: dict[str, int] = {}
     found = result.diagnostics + run_rules(
         result.ledger,
@@ -78,6 +81,7 @@ def file_errors(result: LoadResult, name: str, as_of: date) -> list[Diagnostic]:
     from dataclasses import replace
 
     from pledges.check.editview import IndexView, view_file_errors
+    from pledges.check.rules import run_rules
     from pledges.check.rules.ids import normalize_id
     from pledges.model.document import Document
 

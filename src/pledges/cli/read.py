@@ -85,7 +85,7 @@ def lint(
       pledges lint ledger/cn/zhejiang --format json --as-of 2024-12-31
     """
     from pledges.check.lint import lint_report
-    from pledges.present.terminal import print_diagnostics
+    from pledges.present.findings import print_diagnostics
 
     when = as_of_date(as_of)
     paths = paths or []

@@ -14,7 +14,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pledges.judge.status import Context
 from pledges.model.document import Document, Marks
 from pledges.model.ledger import Ledger, LedgerFile, Pledge, Source, build_file, build_source
 from pledges.model.registries import BUILTIN_UNITS
@@ -22,6 +21,7 @@ from pledges.read.index import FileState, LedgerIndex, StaleIndexError, decode
 from pledges.read.loader import LoadResult, add_registry
 
 if TYPE_CHECKING:
+    from pledges.judge.status import Context
     from pledges.read.archive import Archive
 
 # files built from the index kept at once (a lookup into another file builds that file)
@@ -199,6 +199,8 @@ class IndexedLedger:
         return build_source(decode(row[1]), state.name if state else row[0])
 
     def context(self, tracker: Tracker | None = None) -> Context:
+        from pledges.judge.status import Context
+
         return Context(units=self.registry.units, pledges=TrackedPledges(self, tracker))
 
     def sources(self, tracker: Tracker | None = None) -> TrackedSources:

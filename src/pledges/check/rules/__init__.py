@@ -64,6 +64,23 @@ class RuleContext:
         return pledge_diagnostic(pledge, rule, message, *keys, hint=hint, key=key)
 
 
+class DateRecordedContext(RuleContext):
+    """A rule context that notes whether a rule read `as_of` (the ledger index keeps a
+    file's findings for every date when none did)."""
+
+    as_of_read = False
+    _when: date
+
+    @property
+    def as_of(self) -> date:
+        self.as_of_read = True
+        return self._when
+
+    @as_of.setter
+    def as_of(self, value: date) -> None:
+        self._when = value
+
+
 def pledge_diagnostic(
     pledge: Pledge,
     rule: Rule,
