@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from pledges.check.editview import IndexView, edit_view
 from pledges.check.lint import file_errors
 from pledges.read.index import LedgerIndex, StaleIndexError
-from pledges.read.loader import display_name, load
+from pledges.read.loader import load
+from pledges.read.safe import display_name
 from pledges.read.schema import schema_digest
 from tests.conftest import ROOT, Result
 from tests.test_edit_once import IDS, random_ledger

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pledges.read.loader import display_name, load, printable
+from pledges.read.loader import load
+from pledges.read.safe import display_name, printable
 from tests.conftest import pledges_file
 
 GOOD = """\

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from pledges.history import lifeline
 from pledges.history.blobs import may_define
 from pledges.history.compare import compare
-from pledges.history.lifeline import commit_changes, listing
+from pledges.history.lifeline import commit_changes, listing, pledge_history
 from pledges.history.revisions import (
     BlobReader,
     Event,
@@ -31,7 +31,6 @@ from pledges.history.revisions import (
     find_repo,
     ledger_log,
     load_revision,
-    pledge_history,
 )
 from pledges.history.semdiff import Diff, diff, history_events
 from pledges.judge.status import Context, evaluate

@@ -311,7 +311,8 @@ def test_file_names_are_shown_as_the_loader_shows_them(
 ) -> None:
     """`display_names` (one `relpath` per ledger) gives `display_name` of every file,
     wherever the command runs: inside the root, above it, beside it, far from it."""
-    from pledges.read.loader import display_name, display_names, ledger_files, ledger_rels
+    from pledges.read.loader import display_names, ledger_files, ledger_rels
+    from pledges.read.safe import display_name
 
     for folder in ("a/b/ledger/x", "a/b/ledger/..y", "a/c", "a/b/ledger/.hidden", "..z/q"):
         (tmp_path / folder).mkdir(parents=True, exist_ok=True)

@@ -20,8 +20,8 @@ from pledges.judge.query import evaluate_all
 from pledges.judge.status import Evaluation
 from pledges.model.ledger import Pledge
 from pledges.model.registries import BUILTIN_UNITS
+from pledges.present.cells import csv_value
 from pledges.present.charts import nice_ticks, pledge_chart
-from pledges.present.exports import csv_value
 from pledges.present.feed import atom, entry_id
 from pledges.present.siteviews import page_path, safe_href
 from pledges.present.words import target_words

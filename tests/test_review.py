@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from pledges.read.loader import display_name
+from pledges.read.safe import display_name
 from tests.conftest import Result, pledges_file
 
 DRAFTS = pledges_file(

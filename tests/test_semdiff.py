@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from pledges.check.pr import pr_findings
-from pledges.history.revisions import GitError, find_repo, load_at, merge_base, pledge_history
+from pledges.history.lifeline import pledge_history
+from pledges.history.revisions import GitError, find_repo, load_at, merge_base
 from pledges.history.semdiff import compare_pledge, diff
 from pledges.model.diagnostics import Diagnostic, Severity
 from pledges.model.ledger import Pledge, build_file

@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pledges.check.rules import RuleContext, local_checks
 from pledges.check.rules.ids import IdEntry, duplicate_ids, duplicate_sources
@@ -23,6 +23,8 @@ from pledges.model.diagnostics import Diagnostic, Severity, json_path, sort_diag
 from pledges.model.ledger import Ledger, LedgerFile, Pledge, Source, build_source, normalize_id
 from pledges.read.index import FileState, LedgerIndex, StaleIndexError, decode
 from pledges.read.loader import LoadResult
+
+T = TypeVar("T")
 
 # SQLite's default limit on the parameters of one statement is 999 (older builds)
 _CHUNK = 500
@@ -71,10 +73,10 @@ class IndexView(Ledger):
     # -- what Ledger answers ------------------------------------------------------------
 
     def pledge_index(self) -> Mapping[str, Pledge]:
-        return ViewPledges(self)
+        return FirstOf(self.first_pledge, self.ordered_ids)
 
     def source_index(self) -> Mapping[str, Source]:
-        return ViewSources(self)
+        return FirstOf(self.first_source, self.ordered_source_ids)
 
     def taken_ids(self) -> set[str]:
         if self._taken is None:
@@ -160,19 +162,20 @@ def _file_of(view: IndexView, source: Source) -> str:
     return next(f.doc.file for f in view.files if f.source is source)
 
 
-class ViewPledges(Mapping[str, Pledge]):
-    """The first pledge of each id, over the built files and the index."""
+class FirstOf(Mapping[str, T]):
+    """The first entry of each id over the built files and the index (`first`), with
+    every id in ledger order (`ids`); each id looked up once."""
 
-    def __init__(self, view: IndexView) -> None:
-        self.view = view
-        self._found: dict[str, Pledge | None] = {}
+    def __init__(self, first: Callable[[str], T | None], ids: Callable[[], list[str]]) -> None:
+        self.first, self.ids = first, ids
+        self._found: dict[str, T | None] = {}
 
-    def _get(self, key: str) -> Pledge | None:
+    def _get(self, key: str) -> T | None:
         if key not in self._found:
-            self._found[key] = self.view.first_pledge(key)
+            self._found[key] = self.first(key)
         return self._found[key]
 
-    def __getitem__(self, key: str) -> Pledge:
+    def __getitem__(self, key: str) -> T:
         found = self._get(key) if isinstance(key, str) else None
         if found is None:
             raise KeyError(key)
@@ -182,38 +185,10 @@ class ViewPledges(Mapping[str, Pledge]):
         return isinstance(key, str) and self._get(key) is not None
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.view.ordered_ids())
+        return iter(self.ids())
 
     def __len__(self) -> int:
-        return len(self.view.ordered_ids())
-
-
-class ViewSources(Mapping[str, Source]):
-    """The first declaration of each source id, over the built files and the index."""
-
-    def __init__(self, view: IndexView) -> None:
-        self.view = view
-        self._found: dict[str, Source | None] = {}
-
-    def _get(self, key: str) -> Source | None:
-        if key not in self._found:
-            self._found[key] = self.view.first_source(key)
-        return self._found[key]
-
-    def __getitem__(self, key: str) -> Source:
-        found = self._get(key) if isinstance(key, str) else None
-        if found is None:
-            raise KeyError(key)
-        return found
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and self._get(key) is not None
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.view.ordered_source_ids())
-
-    def __len__(self) -> int:
-        return len(self.view.ordered_source_ids())
+        return len(self.ids())
 
 
 # ---------------------------------------------------------------- building a view

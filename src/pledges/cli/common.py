@@ -382,7 +382,7 @@ def warn_if_broken(result: LoadResult) -> None:
 def clean_text(message: str) -> str:
     """A message fit for the terminal: printable file names, no control characters."""
     from pledges.present.escape.terminal import text
-    from pledges.read.loader import printable
+    from pledges.read.safe import printable
 
     return text(printable(message))
 

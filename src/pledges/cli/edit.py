@@ -108,7 +108,7 @@ def _apply(
     from pledges.edit import atomic
     from pledges.present.escape.terminal import name as shown
     from pledges.present.escape.terminal import text as clean
-    from pledges.read.loader import display_name
+    from pledges.read.safe import display_name
 
     when, at = as_of_date(as_of), Path(root) if root else None
     wait = lock_timeout()

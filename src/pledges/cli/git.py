@@ -114,7 +114,8 @@ def history(
     \b
       pledges history binjiang/2023/gdp-growth
     """
-    from pledges.history.revisions import GitError, pledge_history
+    from pledges.history.lifeline import pledge_history
+    from pledges.history.revisions import GitError
     from pledges.present.escape.terminal import text as clean
 
     root = _ledger_root(ledger)

@@ -101,7 +101,8 @@ def _selected(index: LedgerIndex, paths: list[Path]) -> set[str] | bool | None:
     path is not one of the ledger's files as the index lists them."""
     if not paths:
         return None
-    from pledges.read.loader import display_name, expand
+    from pledges.read.loader import expand
+    from pledges.read.safe import display_name
 
     by_name = {s.name: s.path for s in index.files}
     selected: set[str] = set()

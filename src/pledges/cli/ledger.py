@@ -87,7 +87,7 @@ def init(
     if problem is not None:
         _refuse([problem])
     from pledges.present.escape.terminal import name
-    from pledges.read.loader import display_name
+    from pledges.read.safe import display_name
 
     for path, _ in planned:
         say(f"created {name(display_name(path))}")

@@ -50,7 +50,8 @@ def rename(
     from pledges.present.escape.terminal import text as clean
     from pledges.present.formats import to_text
     from pledges.read.cache import Cache
-    from pledges.read.loader import LedgerNotFoundError, display_name, find_ledger, ledger_files
+    from pledges.read.loader import LedgerNotFoundError, find_ledger, ledger_files
+    from pledges.read.safe import display_name
 
     if old == new:
         fail("OLD and NEW are the same id")

@@ -136,7 +136,7 @@ def add(
     from pledges.edit.source import SourceFields, option_problems, plan_source, write_source
     from pledges.model.diagnostics import Diagnostic as Found
     from pledges.read.extract import extract
-    from pledges.read.loader import display_name
+    from pledges.read.safe import display_name
 
     if not file.exists() and not file.is_symlink():
         fail(f"{file}: no such file", EXIT_UNREADABLE)
@@ -233,7 +233,7 @@ def archive(
     from pledges.model.diagnostics import Diagnostic as Found
     from pledges.present.escape.terminal import name
     from pledges.read.extract import extract
-    from pledges.read.loader import display_name
+    from pledges.read.safe import display_name
 
     when_judged = as_of_date(as_of)
     if not file.exists() and not file.is_symlink():

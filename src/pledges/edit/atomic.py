@@ -34,8 +34,8 @@ from pledges.edit.session import (
 )
 from pledges.model.diagnostics import Diagnostic
 from pledges.read.cache import Cache
-from pledges.read.loader import LoadResult, display_name
-from pledges.read.safe import MAX_FILE_BYTES
+from pledges.read.loader import LoadResult
+from pledges.read.safe import MAX_FILE_BYTES, display_name
 
 Plan = Callable[[Loaded], Edit | list[Diagnostic]]
 TEMP_SUFFIX = ".tmp"

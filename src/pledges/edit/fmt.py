@@ -16,8 +16,7 @@ from pledges.edit.emit import PLEDGE_KEYS, SOURCE_KEYS
 from pledges.edit.lock import DEFAULT_TIMEOUT, Waiting, acquire
 from pledges.edit.session import REFUSED, UNVERIFIED, line_ending, refusal
 from pledges.model.diagnostics import Diagnostic
-from pledges.read.loader import display_name
-from pledges.read.safe import BOM, read_raw
+from pledges.read.safe import BOM, display_name, read_raw
 from pledges.read.yamlread import read_document
 
 # ---------------------------------------------------------------- formatting

@@ -24,7 +24,7 @@ from types import TracebackType
 
 from pledges.edit.session import WRITE_FAILED, ledger_root, refusal
 from pledges.model.diagnostics import Diagnostic
-from pledges.read.loader import display_name
+from pledges.read.safe import display_name
 
 LOCK_NAME = ".pledges.lock"
 DEFAULT_TIMEOUT = 30.0  # seconds a writer waits for another before it gives up

@@ -33,7 +33,8 @@ from pledges.model.diagnostics import Diagnostic, Severity
 from pledges.model.document import Document
 from pledges.read.cache import Cache
 from pledges.read.index import LedgerIndex
-from pledges.read.loader import LoadResult, display_name, load
+from pledges.read.loader import LoadResult, load
+from pledges.read.safe import display_name
 from pledges.read.yamlread import read_document, resolve_plain
 
 FieldPath = tuple[str | None, ...]  # None: any item of a list

@@ -18,7 +18,7 @@ from pathlib import Path
 from pledges import __version__
 from pledges.edit.session import EXISTS, REFUSED, refusal
 from pledges.model.diagnostics import Diagnostic
-from pledges.read.loader import display_name
+from pledges.read.safe import display_name
 
 # file in the new repository -> template in pledges/edit/templates
 FILES = {

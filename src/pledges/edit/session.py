@@ -14,15 +14,8 @@ from pathlib import Path
 from pledges.model.diagnostics import Diagnostic, Severity
 from pledges.model.document import Document
 from pledges.read.cache import Cache
-from pledges.read.loader import (
-    JURISDICTIONS_FILE,
-    LoadResult,
-    display_name,
-    expand,
-    load,
-    unchanged,
-)
-from pledges.read.safe import BOM, RawFile, read_raw
+from pledges.read.loader import JURISDICTIONS_FILE, LoadResult, expand, load, unchanged
+from pledges.read.safe import BOM, RawFile, display_name, read_raw
 from pledges.read.yamlread import read_document
 
 REFUSED = "PL900"  # the file cannot be edited as it stands

@@ -24,7 +24,8 @@ from pledges.model.diagnostics import Diagnostic, Severity
 from pledges.model.ledger import CURRENT_FORMAT
 from pledges.model.sourcetext import SourceText
 from pledges.read.archive import Archive, archive_path, read_archives, sha256_of
-from pledges.read.loader import LoadResult, display_name
+from pledges.read.loader import LoadResult
+from pledges.read.safe import display_name
 from pledges.read.yamlread import read_document
 
 _JURISDICTION = re.compile(r"^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*$")

@@ -46,15 +46,8 @@ from pledges.judge.status import Context
 from pledges.model.diagnostics import Diagnostic, Severity
 from pledges.model.ledger import Pledge
 from pledges.read.cache import Cache
-from pledges.read.loader import (
-    JURISDICTIONS_FILE,
-    REGISTRY_FILES,
-    UNITS_FILE,
-    display_name,
-    ledger_files,
-    load,
-)
-from pledges.read.safe import RawFile, read_raw
+from pledges.read.loader import JURISDICTIONS_FILE, REGISTRY_FILES, UNITS_FILE, ledger_files, load
+from pledges.read.safe import RawFile, display_name, read_raw
 
 ERROR = Severity.ERROR
 

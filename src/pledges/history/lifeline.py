@@ -39,7 +39,8 @@ from pledges.model.diagnostics import Diagnostic, Severity
 from pledges.model.ledger import Pledge
 from pledges.model.registries import Unit
 from pledges.read.cache import Cache
-from pledges.read.loader import REGISTRY_FILES, UNITS_FILE, display_name
+from pledges.read.loader import REGISTRY_FILES, UNITS_FILE
+from pledges.read.safe import display_name
 
 # (path, mode, blob) of a file a commit changed; mode and blob are None when it is gone
 Change = tuple[str, str | None, str | None]

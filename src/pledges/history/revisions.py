@@ -30,10 +30,9 @@ from pledges.read.loader import (
     YAML_SUFFIXES,
     LoadResult,
     add_registry,
-    display_name,
     parse_raw,
 )
-from pledges.read.safe import MAX_FILE_BYTES, decode
+from pledges.read.safe import MAX_FILE_BYTES, decode, display_name
 
 WORK_TREE = "working tree"
 SYMLINK_MODE = "120000"
@@ -404,18 +403,6 @@ def ledger_log(repo: Repo) -> list[Commit]:
 class Event:
     commit: Commit
     text: str
-
-
-def pledge_history(
-    ledger_root: Path, pledge_id: str, disk: Cache | None = None
-) -> list[Event] | None:
-    """The life of one pledge along the ledger's commits; None when it never existed.
-
-    See `pledges.history.lifeline`, which reads only the files that can hold it.
-    """
-    from pledges.history.lifeline import pledge_history as walk
-
-    return walk(ledger_root, pledge_id, disk)
 
 
 @dataclass(frozen=True)

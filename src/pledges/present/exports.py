@@ -9,7 +9,6 @@ metadata. Files are written to a temporary name beside the target and renamed in
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
 import os
@@ -20,10 +19,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pledges import __version__
 from pledges.judge.columns import TABLES, Table
 from pledges.judge.tables import Dataset
-from pledges.present.escape import csv as csv_out
+from pledges.present.cells import csv_value, metadata
 from pledges.present.escape import json as json_out
 
 FORMATS = ("csv", "json", "jsonl", "datapackage", "sqlite", "parquet")
@@ -36,40 +34,8 @@ class ExportError(Exception):
     """The export cannot be written; the message is fit to show a user."""
 
 
-def metadata(dataset: Dataset) -> dict[str, Any]:
-    """Where the data came from: the same keys in every format."""
-    return {
-        "generator": f"pledges {__version__}",
-        "as_of": dataset.as_of.isoformat(),
-        "commit": dataset.commit,
-        "dirty": dataset.dirty,
-        "tables": {t.name: len(dataset.rows[t.name]) for t in TABLES},
-    }
-
-
 def json_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
-
-
-def csv_value(value: Any) -> str:
-    """One CSV cell: numbers, booleans and dates as documented, text spreadsheet-safe."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return _text_cell(str(value))
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _text_cell(text: str) -> str:
-    # Tables repeat most of their text (statuses, ids, units): escape each text once.
-    return csv_out.cell(text)
 
 
 def table_csv(table: Table, rows: list[tuple[Any, ...]]) -> str:
@@ -222,24 +188,31 @@ def _write_metadata(folder: Path, dataset: Dataset) -> None:
 
 def write_csv(dataset: Dataset, out: Path) -> list[Path]:
     folder = _directory(out)
-    written = []
-    for table in TABLES:
-        path = folder / f"{table.name}.csv"
-        write_text(path, table_csv(table, dataset.rows[table.name]))
-        written.append(path)
+    written = _write_tables(dataset, folder, "csv", table_csv)
     _write_metadata(folder, dataset)
     return [*written, folder / METADATA_FILE]
 
 
 def write_jsonl(dataset: Dataset, out: Path) -> list[Path]:
     folder = _directory(out)
-    written = []
-    for table in TABLES:
-        path = folder / f"{table.name}.jsonl"
-        write_text(path, table_jsonl(table, dataset.rows[table.name]))
-        written.append(path)
+    written = _write_tables(dataset, folder, "jsonl", table_jsonl)
     _write_metadata(folder, dataset)
     return [*written, folder / METADATA_FILE]
+
+
+def _write_tables(
+    dataset: Dataset,
+    folder: Path,
+    suffix: str,
+    render: Callable[[Table, list[tuple[Any, ...]]], str],
+) -> list[Path]:
+    """One file per table, `<table>.<suffix>`, in the tables' order."""
+    written = []
+    for table in TABLES:
+        path = folder / f"{table.name}.{suffix}"
+        write_text(path, render(table, dataset.rows[table.name]))
+        written.append(path)
+    return written
 
 
 def write_json(dataset: Dataset, out: Path) -> list[Path]:
@@ -250,11 +223,7 @@ def write_json(dataset: Dataset, out: Path) -> list[Path]:
 
 def write_datapackage(dataset: Dataset, out: Path) -> list[Path]:
     folder = _directory(out)
-    written = []
-    for table in TABLES:
-        path = folder / f"{table.name}.csv"
-        write_text(path, table_csv(table, dataset.rows[table.name]))
-        written.append(path)
+    written = _write_tables(dataset, folder, "csv", table_csv)
     text = json_out.dumps(descriptor(dataset)) + "\n"
     write_text(folder / "datapackage.json", text)
     return [*written, folder / "datapackage.json"]

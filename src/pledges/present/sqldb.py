@@ -19,8 +19,8 @@ from typing import Any
 
 from pledges.judge.columns import TABLES, Table
 from pledges.judge.tables import Dataset
+from pledges.present.cells import csv_value, metadata
 from pledges.present.escape import json as json_out
-from pledges.present.exports import csv_value, metadata
 
 _SQL_TYPES = {
     "string": "TEXT",

@@ -18,8 +18,7 @@ from typing import NamedTuple
 
 from pledges.model.diagnostics import Diagnostic
 from pledges.model.sourcetext import SourceText
-from pledges.read.loader import display_name
-from pledges.read.safe import read_raw
+from pledges.read.safe import display_name, read_raw
 
 SOURCES_DIR = "sources"
 ARCHIVE_SUFFIX = ".txt"

@@ -44,15 +44,9 @@ from pledges.read.indexwrite import (
     invalidate,
     invalidate_keys,
 )
-from pledges.read.loader import (
-    JURISDICTIONS_FILE,
-    UNITS_FILE,
-    display_name,
-    display_names,
-    ledger_rels,
-)
+from pledges.read.loader import JURISDICTIONS_FILE, UNITS_FILE, display_names, ledger_rels
 from pledges.read.parallel import each, jobs
-from pledges.read.safe import MAX_FILE_BYTES, read_raw
+from pledges.read.safe import MAX_FILE_BYTES, display_name, read_raw
 
 __all__ = ["FileState", "IndexUnavailableError", "LedgerIndex", "StaleIndexError"]
 

@@ -20,7 +20,7 @@ from pledges.model.document import Document, Marks
 from pledges.model.ledger import Ledger, build_file
 from pledges.model.registries import BUILTIN_UNITS, Jurisdiction, Unit
 from pledges.read.cache import Cache, Key
-from pledges.read.safe import RawFile, conflict_markers_in, read_raw
+from pledges.read.safe import RawFile, conflict_markers_in, display_name, printable, read_raw
 from pledges.read.yamlread import MAX_DEPTH, read_document
 
 if TYPE_CHECKING:
@@ -99,28 +99,6 @@ def find_ledger(explicit: str | None, start: Path) -> Path:
         "no ledger found: pass --ledger PATH, set $PLEDGES_LEDGER, or run inside a "
         "directory that has a ledger/ folder"
     )
-
-
-def printable(name: str) -> str:
-    """A file name fit to show: bytes that are not UTF-8 become `\\xNN` escapes.
-
-    File names are bytes; Python keeps the undecodable ones as lone surrogates, which no
-    output (UTF-8 text, JSON, SARIF) can carry.
-    """
-    try:
-        raw = name.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:  # a lone surrogate that no file name decodes to
-        return name.encode("utf-8", "backslashreplace").decode("utf-8")
-    return raw.decode("utf-8", "backslashreplace")
-
-
-def display_name(path: Path) -> str:
-    """The name diagnostics and outputs use for a file: relative when near, printable."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:
-        return printable(str(path))
-    return printable(str(path) if relative.startswith(".." + os.sep + "..") else relative)
 
 
 def ledger_files(root: Path) -> list[Path]:

@@ -108,3 +108,25 @@ def conflict_markers_in(name: str, text: str) -> list[Diagnostic]:
 
 def conflict_markers(raw: RawFile) -> list[Diagnostic]:
     return conflict_markers_in(raw.name, raw.text)
+
+
+def printable(name: str) -> str:
+    """A file name fit to show: bytes that are not UTF-8 become `\\xNN` escapes.
+
+    File names are bytes; Python keeps the undecodable ones as lone surrogates, which no
+    output (UTF-8 text, JSON, SARIF) can carry.
+    """
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that no file name decodes to
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def display_name(path: Path) -> str:
+    """The name diagnostics and outputs use for a file: relative when near, printable."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return printable(str(path))
+    return printable(str(path) if relative.startswith(".." + os.sep + "..") else relative)
